@@ -1,0 +1,92 @@
+"""The Python API: `deepenough.search(...)` mirrors `automl search`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from deepenough._options import DEFAULT_TRIALS, SearchOptions, default_run_dir, parse_duration
+from deepenough._pipeline import MODEL_FILE, SearchListener, run_search
+from deepenough.report import leaderboard
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A finished run: its directory, results.json as a dict, and views of it."""
+
+    run_dir: Path
+    results: dict[str, Any] = field(repr=False)
+
+    @cached_property
+    def leaderboard(self) -> pd.DataFrame:
+        return leaderboard(self.results)
+
+    @property
+    def verdict(self) -> dict[str, Any] | None:
+        return self.results.get("verdict")
+
+    @property
+    def model_path(self) -> Path:
+        return self.run_dir / MODEL_FILE
+
+    @property
+    def report_path(self) -> Path:
+        return self.run_dir / "report.html"
+
+    @cached_property
+    def best_model(self) -> Any:
+        """The exported `keras.Model` (raw columns in), loaded from best_model.keras."""
+        import keras
+
+        return keras.saving.load_model(self.model_path)
+
+
+def search(
+    data: str | Path | pd.DataFrame,
+    *,
+    target: str | None = None,
+    task: str | None = None,
+    metric: str | None = None,
+    space: str | Path = "default",
+    trials: int = DEFAULT_TRIALS,
+    time_budget: float | str | None = None,
+    test_data: str | Path | pd.DataFrame | None = None,
+    out: str | Path | None = None,
+    seed: int = 0,
+    resume: bool = False,
+    overwrite: bool = False,
+    backend: str = "optuna",
+    storage: str | None = None,
+    listener: SearchListener | None = None,
+) -> SearchResult:
+    """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
+
+    Arguments mirror `automl search`; `time_budget` takes seconds or a string
+    such as "10m". Runs land in `reports/<csv stem>/` unless `out` is given.
+    """
+    options = SearchOptions(
+        target=target,
+        task=task,
+        metric=metric,
+        space=space,
+        trials=trials,
+        time_budget=parse_duration(time_budget),
+        test_data=test_data,
+        out=Path(out) if out is not None else default_run_dir(data),
+        seed=seed,
+        resume=resume,
+        overwrite=overwrite,
+        backend=backend,
+        storage=storage,
+        command=f"deepenough.search({_describe(data)!r}, ...)",
+    )
+    results = run_search(data, options, listener)
+    return SearchResult(options.out, results)
+
+
+def _describe(data: object) -> str:
+    return "DataFrame" if isinstance(data, pd.DataFrame) else str(data)

@@ -1,0 +1,61 @@
+"""The options of one search, shared by the CLI and the Python API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from deepenough.errors import UserError
+
+DEFAULT_TRIALS = 30
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$", re.IGNORECASE)
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    target: str | None = None
+    task: str | None = None
+    metric: str | None = None
+    space: str | Path = "default"
+    trials: int = DEFAULT_TRIALS
+    time_budget: float | None = None
+    test_data: str | Path | None = None
+    out: Path | None = None
+    seed: int = 0
+    resume: bool = False
+    overwrite: bool = False
+    backend: str = "optuna"
+    storage: str | None = None
+    command: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.trials, bool) or not isinstance(self.trials, int) or self.trials < 1:
+            raise UserError(
+                f"--trials must be a whole number of at least 1, but got {self.trials!r}",
+                fix="Pass for example --trials 30.",
+            )
+        if self.time_budget is not None and not self.time_budget > 0:
+            raise UserError(
+                f"--time-budget must be positive, but got {self.time_budget!r}",
+                fix="Pass for example --time-budget 10m.",
+            )
+
+
+def parse_duration(text: str | float | None) -> float | None:
+    """Seconds from '90', '90s', '10m' or '1.5h'."""
+    if text is None or isinstance(text, int | float):
+        return text
+    match = _DURATION.match(text)
+    if not match:
+        raise UserError(
+            f"--time-budget must be a duration such as 90s, 10m or 1.5h, but got {text!r}",
+            fix="Pass a number followed by s, m or h.",
+        )
+    return float(match.group(1)) * _SECONDS[match.group(2).lower()]
+
+
+def default_run_dir(data: str | Path | object) -> Path:
+    stem = Path(data).stem if isinstance(data, str | Path) else "dataframe"
+    return Path("reports") / stem

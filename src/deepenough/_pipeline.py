@@ -1,0 +1,227 @@
+"""One search end to end: data → space → search → train → export → report.
+
+This is the only module that knows every package; each package knows only
+the ones before it in that chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from deepenough import models
+from deepenough._manifest import data_sha256, manifest
+from deepenough._options import SearchOptions, default_run_dir
+from deepenough._rundir import open_run_directory
+from deepenough.data import Dataset, load_dataset
+from deepenough.errors import SearchFailed, SpaceError, UserError
+from deepenough.export import export_trial
+from deepenough.metrics import Metric, get_metric
+from deepenough.report import RESULTS_FILE, read_results, write_outputs
+from deepenough.search import BackendSettings, TrialResult, make_backend, run_trials
+from deepenough.spaces import SearchSpace, load_space
+from deepenough.train import PackedData, TrialObjective
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+MODEL_FILE = "best_model.keras"
+
+
+class SearchListener(Protocol):
+    """Progress of a search, for a progress bar; every method is optional to act on."""
+
+    def on_start(self, total: int, done: int) -> None: ...
+    def on_trial(self, result: TrialResult, best: float | None) -> None: ...
+    def on_stage(self, text: str) -> None: ...
+
+
+class _Silent:
+    def on_start(self, total: int, done: int) -> None:
+        pass
+
+    def on_trial(self, result: TrialResult, best: float | None) -> None:
+        pass
+
+    def on_stage(self, text: str) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Prepared:
+    dataset: Dataset
+    space: SearchSpace
+    metric: Metric
+    run_dir: Path
+    data_hash: str
+    source: str
+
+
+def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared:
+    """Check every input, then open the run directory: bad input leaves nothing on disk."""
+    dataset = load_dataset(
+        data, target=options.target, task=options.task, test_data=options.test_data,
+        seed=options.seed,
+    )
+    space = load_space(options.space, models.catalog()).for_modality(dataset.spec.modality)
+    if not space.families:
+        raise SpaceError(
+            f"{space.source}: no family applies to {dataset.spec.modality} data",
+            fix="Add a family for that modality to the space.",
+        )
+    metric = get_metric(options.metric, dataset.spec.task)
+    run_dir = Path(options.out) if options.out else default_run_dir(data)
+    data_hash = data_sha256(data)
+    if options.resume:
+        _check_same_data(run_dir, data_hash)
+    open_run_directory(run_dir, resume=options.resume, overwrite=options.overwrite)
+    source = Path(data).name if isinstance(data, str | Path) else "DataFrame"
+    return Prepared(dataset, space, metric, run_dir, data_hash, source)
+
+
+def run_search(
+    data: str | Path | pd.DataFrame,
+    options: SearchOptions,
+    listener: SearchListener | None = None,
+) -> dict[str, Any]:
+    """Search, export the best trial and write the run directory; returns results.json's dict."""
+    listener = listener or _Silent()
+    started = time.monotonic()
+    deadline = started + options.time_budget if options.time_budget else None
+    listener.on_stage("reading data")
+    prepared = prepare(data, options)
+    dataset, metric = prepared.dataset, prepared.metric
+
+    listener.on_stage("encoding features")
+    encoder = models.build_encoder(dataset.spec)
+    train = PackedData(models.encode(encoder, dataset.train.features, dataset.spec),
+                       dataset.train.target)
+    validation = PackedData(models.encode(encoder, dataset.validation.features, dataset.spec),
+                            dataset.validation.target)
+    backend = make_backend(
+        options.backend,
+        prepared.space,
+        BackendSettings(prepared.run_dir, metric.direction, options.seed, options.storage),
+    )
+    objective = TrialObjective(dataset.spec, prepared.space, metric, train, validation, options.seed)
+    listener.on_start(options.trials, len(backend.finished()))
+    best: list[float | None] = [None]
+
+    def on_trial(result: TrialResult) -> None:
+        if result.status == "complete" and (best[0] is None or metric.better(result.value, best[0])):
+            best[0] = result.value
+        listener.on_trial(result, best[0])
+
+    status = "complete"
+    try:
+        trials = run_trials(
+            backend, objective, n_trials=options.trials, deadline=deadline, on_trial=on_trial
+        )
+    except KeyboardInterrupt:
+        logger.warning("interrupted; finishing with the trials done so far")
+        status, trials = "interrupted", backend.finished()
+
+    winner = _best_trial(trials, metric)
+    results = _results(prepared, options, trials, winner, status)
+    if winner is None:
+        results["status"] = "failed"
+        write_outputs(prepared.run_dir, results)
+        raise SearchFailed(_failure_summary(trials))
+
+    listener.on_stage(f"refitting trial {winner.number} on train + validation")
+    export = export_trial(
+        winner,
+        dataset,
+        PackedData(np.concatenate([train.x, validation.x]),
+                   np.concatenate([train.y, validation.y])),
+        prepared.run_dir / MODEL_FILE,
+        seed=options.seed,
+    )
+    results["export"] = {
+        "trial": winner.number,
+        "reason": f"best validation {metric.name} among the complete trials",
+        "file": MODEL_FILE,
+        "epochs": export.epochs,
+        "fit_seconds": round(export.fit_seconds, 4),
+    }
+    results["test"] = export.test
+    results["manifest"]["wall_seconds"] = round(time.monotonic() - started, 2)
+    listener.on_stage("writing report")
+    write_outputs(prepared.run_dir, results)
+    return results
+
+
+def _best_trial(trials: list[TrialResult], metric: Metric) -> TrialResult | None:
+    """The best complete trial (pruned ones if none completed); ties go to fewer parameters."""
+    sign = -1.0 if metric.direction == "maximize" else 1.0
+    for status in ("complete", "pruned"):
+        candidates = [t for t in trials if t.status == status and t.value is not None]
+        if candidates:
+            return min(candidates, key=lambda t: (sign * t.value, t.n_params or 0, t.number))
+    return None
+
+
+def _results(
+    prepared: Prepared,
+    options: SearchOptions,
+    trials: list[TrialResult],
+    winner: TrialResult | None,
+    status: str,
+) -> dict[str, Any]:
+    dataset, metric = prepared.dataset, prepared.metric
+    profile = {"source": prepared.source, **dataset.profile}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "status": status,
+        "task": dataset.spec.task,
+        "target": dataset.spec.target,
+        "metric": {"name": metric.name, "direction": metric.direction},
+        "classes": list(dataset.spec.classes),
+        "space": {
+            "source": prepared.space.source,
+            "families": sorted(prepared.space.families),
+            "shallow_max_depth": prepared.space.shallow_max_depth,
+        },
+        "backend": options.backend,
+        "trials": [t.to_dict() for t in sorted(trials, key=lambda t: t.number)],
+        "best": None if winner is None else {"trial": winner.number, "value": winner.value},
+        "export": None,
+        "verdict": None,
+        "test": {},
+        "data": profile,
+        "manifest": manifest(
+            options.seed,
+            options.command,
+            prepared.data_hash,
+            finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            requested_trials=options.trials,
+        ),
+    }
+
+
+def _failure_summary(trials: list[TrialResult]) -> str:
+    if not trials:
+        return "no trial ran; raise --trials or --time-budget"
+    reasons: dict[str, int] = {}
+    for trial in trials:
+        reasons[trial.error or trial.status] = reasons.get(trial.error or trial.status, 0) + 1
+    listed = "; ".join(f"{n}× {reason}" for reason, n in sorted(reasons.items(), key=lambda x: -x[1]))
+    return f"all {len(trials)} trials failed: {listed}"
+
+
+def _check_same_data(run_dir: Path, data_hash: str) -> None:
+    if not (run_dir / RESULTS_FILE).exists():
+        return
+    previous = read_results(run_dir).get("manifest", {}).get("data_sha256")
+    if previous and previous != data_hash:
+        raise UserError(
+            f"The data differs from the data of the run in {run_dir} (its hash changed)",
+            fix="Resume with the same file, or start a new run with another --out.",
+        )

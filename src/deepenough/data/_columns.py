@@ -1,0 +1,108 @@
+"""Column kinds, dropped columns and the preprocessing statistics of the kept ones."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from deepenough.data._spec import ColumnKind, ColumnSpec
+
+logger = logging.getLogger(__name__)
+
+MAX_CATEGORIES = 100
+"""A categorical column keeps its most frequent values up to this many; the rest share one bucket."""
+
+MIN_ROWS_FOR_ID_CHECK = 20
+_ID_NAME = re.compile(r"^(id|.*[_ ]id|index|row|unnamed: ?\d+)$", re.IGNORECASE)
+_BOOLEAN_STRINGS = {"true", "false", "yes", "no"}
+
+
+def column_kind(values: pd.Series) -> ColumnKind:
+    """numeric, boolean (bool dtype or true/false/yes/no text) or categorical."""
+    if pd.api.types.is_bool_dtype(values):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(values):
+        return "numeric"
+    present = values.dropna()
+    if len(present) and {str(v).strip().lower() for v in present.unique()} <= _BOOLEAN_STRINGS:
+        return "boolean"
+    return "categorical"
+
+
+def drop_reason(values: pd.Series, kind: ColumnKind) -> str | None:
+    """Why a feature column carries no usable signal, or None to keep it."""
+    present = values.dropna()
+    if present.empty:
+        return "every value is missing"
+    n_unique = present.nunique()
+    if n_unique == 1:
+        return f"constant (every value is {present.iloc[0]!r})"
+    all_distinct = n_unique == len(values) and len(values) >= MIN_ROWS_FOR_ID_CHECK
+    if not all_distinct:
+        return None
+    if kind == "categorical":
+        return "ID-like (every value is distinct text)"
+    if kind == "numeric" and _is_integer_valued(present):
+        steps = np.diff(np.sort(present.to_numpy(dtype=float)))
+        if _ID_NAME.match(str(values.name)) or np.all(steps == 1):
+            return "ID-like (distinct integers numbering the rows)"
+    return None
+
+
+def as_strings(values: pd.Series) -> np.ndarray:
+    """A categorical or boolean column as the strings the model takes: missing becomes ""."""
+    return np.array(["" if pd.isna(v) else str(v) for v in values], dtype=object)
+
+
+def as_floats(values: pd.Series) -> np.ndarray:
+    """A numeric column as float32, missing as NaN."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float32, na_value=np.nan)
+
+
+def fit_column(name: str, kind: ColumnKind, train_values: pd.Series) -> ColumnSpec:
+    """The column's preprocessing statistics, taken from the training split only."""
+    if kind == "numeric":
+        floats = as_floats(train_values).astype(np.float64)
+        finite = floats[np.isfinite(floats)]
+        mean = float(finite.mean()) if finite.size else 0.0
+        std = float(finite.std()) if finite.size else 0.0
+        return ColumnSpec(
+            name=name,
+            kind=kind,
+            mean=mean,
+            std=std if std > 0 else 1.0,
+            has_missing=bool(finite.size < floats.size),
+        )
+    strings = pd.Series(as_strings(train_values))
+    counts = strings.value_counts()
+    counts = counts.iloc[np.lexsort((counts.index.to_numpy(), -counts.to_numpy()))]
+    vocabulary = tuple(str(v) for v in counts.index[:MAX_CATEGORIES])
+    if len(counts) > MAX_CATEGORIES:
+        logger.info(
+            "column %r has %d categories; the %d most frequent are kept and the rest share one",
+            name,
+            len(counts),
+            MAX_CATEGORIES,
+        )
+    return ColumnSpec(
+        name=name, kind=kind, has_missing=bool((strings == "").any()), vocabulary=vocabulary
+    )
+
+
+def describe_column(values: pd.Series, kind: ColumnKind) -> dict[str, Any]:
+    """The profile entry of one column."""
+    return {
+        "name": str(values.name),
+        "kind": kind,
+        "missing": int(values.isna().sum()),
+        "unique": int(values.nunique(dropna=True)),
+    }
+
+
+def _is_integer_valued(values: pd.Series) -> bool:
+    floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return bool(np.all(np.isfinite(floats)) and np.all(floats == np.round(floats)))

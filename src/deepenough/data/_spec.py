@@ -1,0 +1,71 @@
+"""The frozen records the data layer hands to the rest of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from deepenough.metrics import Task
+
+ColumnKind = Literal["numeric", "categorical", "boolean"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One input column and the training-split statistics its preprocessing uses.
+
+    Numeric columns are fed to the model as floats (missing as NaN) and
+    standardised with `mean` and `std`; categorical and boolean columns are fed as
+    strings (missing as "") and one-hot encoded over `vocabulary`.
+    """
+
+    name: str
+    kind: ColumnKind
+    mean: float = 0.0
+    std: float = 1.0
+    has_missing: bool = False
+    vocabulary: tuple[str, ...] = ()
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind == "numeric"
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """What a model builder needs to know about the data, and nothing more."""
+
+    task: Task
+    target: str
+    columns: tuple[ColumnSpec, ...]
+    classes: tuple[str, ...] = ()
+    target_mean: float = 0.0
+    target_std: float = 1.0
+    modality: str = "tabular"
+
+    @property
+    def n_outputs(self) -> int:
+        return len(self.classes) if self.task == "classification" else 1
+
+
+@dataclass(frozen=True)
+class Split:
+    """Raw feature columns and the encoded target (class index or float)."""
+
+    features: pd.DataFrame
+    target: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    spec: DataSpec
+    train: Split
+    validation: Split
+    test: Split
+    profile: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,74 @@
+"""Refit the chosen trial on train + validation, save it as one .keras file, score the test set."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+
+from deepenough import models
+from deepenough._files import atomic_path
+from deepenough.data import Dataset
+from deepenough.export._inputs import inputs_from_frame
+from deepenough.export._wrap import wrap_for_export
+from deepenough.metrics import score_all
+from deepenough.search import TrialResult
+from deepenough.train import PackedData, fit_epochs
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    trial: int
+    epochs: int
+    fit_seconds: float
+    test: dict[str, float]
+
+
+def export_trial(
+    trial: TrialResult,
+    dataset: Dataset,
+    train_and_validation: PackedData,
+    path: Path,
+    *,
+    seed: int = 0,
+) -> ExportReport:
+    """Refit `trial`'s config for its best epoch count and save the raw-column model to `path`.
+
+    The test set is scored by the file as reloaded with plain `keras.saving.load_model`,
+    so the recorded score is the score of what users load.
+    """
+    keras.utils.set_random_seed(seed)
+    body = models.build(trial.config, dataset.spec)
+    epochs = max(int(trial.best_epoch or 1), 1)
+    fit_seconds = fit_epochs(
+        body, train_and_validation, spec=dataset.spec, training=trial.config.training, epochs=epochs
+    )
+    model = wrap_for_export(body, dataset.spec)
+    with atomic_path(path) as temporary:
+        model.save(temporary)
+        reloaded = keras.saving.load_model(temporary)
+        test = score_model(reloaded, dataset.test.features, dataset.test.target, dataset.spec.task)
+    logger.info("exported trial %d to %s", trial.number, path)
+    return ExportReport(path, trial.number, epochs, fit_seconds, test)
+
+
+def predict_frame(model: keras.Model, frame: pd.DataFrame, **options: Any) -> dict[str, np.ndarray]:
+    """The exported model's outputs for the rows of `frame` (see `inputs_from_frame`)."""
+    outputs = model.predict(inputs_from_frame(model, frame, **options), verbose=0)
+    if "label" in outputs:
+        outputs["label"] = np.array([v.decode("utf-8") for v in outputs["label"]], dtype=object)
+    return outputs
+
+
+def score_model(model: keras.Model, features: pd.DataFrame, target: np.ndarray, task: str):
+    outputs = predict_frame(model, features)
+    predictions = outputs["probabilities"] if task == "classification" else outputs["prediction"]
+    return score_all(task, target, predictions)  # type: ignore[arg-type]

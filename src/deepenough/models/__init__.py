@@ -1,0 +1,24 @@
+"""Model builders: one module per architecture family, plus the shared feature encoder."""
+
+from deepenough.models._features import (
+    build_encoder,
+    encode,
+    encoder_graph,
+    feature_width,
+    raw_inputs,
+    vocabulary_layer_name,
+)
+from deepenough.models._registry import FAMILIES, build, catalog, depth
+
+__all__ = [
+    "FAMILIES",
+    "build",
+    "build_encoder",
+    "catalog",
+    "depth",
+    "encode",
+    "encoder_graph",
+    "feature_width",
+    "raw_inputs",
+    "vocabulary_layer_name",
+]

@@ -1,0 +1,91 @@
+"""Raw columns in, one packed float matrix out: the preprocessing every model shares.
+
+Trials train on the packed matrix (one input is far faster than one per
+column); the exported model puts the same graph in front of the winner, so the
+model users load takes raw columns and encodes them exactly as training did.
+Only built-in Keras layers and ops are used, so the file loads in plain Keras.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pandas as pd
+from keras import layers, ops
+
+from deepenough.data import ColumnSpec, DataSpec, as_floats, as_strings
+
+ENCODE_BATCH = 8192
+
+
+def feature_width(spec: DataSpec) -> int:
+    """Width of the packed matrix: per numeric column its value (plus a missing flag
+    when training saw missing values); per categorical column one slot per known
+    category plus one for anything else."""
+    return sum(_column_width(c) for c in spec.columns)
+
+
+def raw_inputs(frame: pd.DataFrame, spec: DataSpec) -> dict[str, np.ndarray]:
+    """The model's input dict from a DataFrame: floats (NaN missing) or strings ("" missing)."""
+    return {
+        c.name: as_floats(frame[c.name]) if c.is_numeric else as_strings(frame[c.name])
+        for c in spec.columns
+    }
+
+
+def encoder_graph(spec: DataSpec) -> tuple[dict[str, keras.KerasTensor], keras.KerasTensor]:
+    """Symbolic per-column inputs and the packed feature tensor they produce."""
+    inputs: dict[str, keras.KerasTensor] = {}
+    parts = []
+    for column in spec.columns:
+        dtype = "float32" if column.is_numeric else "string"
+        inputs[column.name] = keras.Input(shape=(), name=_layer_name(column.name), dtype=dtype)
+        column_2d = layers.Reshape((1,))(inputs[column.name])
+        parts.extend(_encode_column(column, column_2d))
+    packed = parts[0] if len(parts) == 1 else layers.Concatenate(name="packed_features")(parts)
+    return inputs, packed
+
+
+def build_encoder(spec: DataSpec) -> keras.Model:
+    inputs, packed = encoder_graph(spec)
+    return keras.Model(inputs, packed, name="encoder")
+
+
+def encode(encoder: keras.Model, frame: pd.DataFrame, spec: DataSpec) -> np.ndarray:
+    """Packed float32 features of `frame`."""
+    return np.asarray(
+        encoder.predict(raw_inputs(frame, spec), batch_size=ENCODE_BATCH, verbose=0),
+        dtype=np.float32,
+    )
+
+
+def _encode_column(column: ColumnSpec, value: keras.KerasTensor) -> list[keras.KerasTensor]:
+    if not column.is_numeric:
+        lookup = layers.StringLookup(
+            vocabulary=list(column.vocabulary),
+            output_mode="one_hot",
+            name=vocabulary_layer_name(column.name),
+        )
+        return [ops.cast(lookup(value), "float32")]
+    finite = ops.isfinite(value)
+    filled = ops.where(finite, value, column.mean)
+    scaled = layers.Normalization(mean=column.mean, variance=column.std**2)(filled)
+    if not column.has_missing:
+        return [scaled]
+    return [scaled, ops.cast(ops.logical_not(finite), "float32")]
+
+
+def vocabulary_layer_name(column: str) -> str:
+    """Name of the layer holding a categorical column's known categories."""
+    return f"vocabulary__{_layer_name(column)}"
+
+
+def _layer_name(column: str) -> str:
+    """Keras forbids '/' in layer names; the input dict is still keyed by the column name."""
+    return column.replace("/", "_")
+
+
+def _column_width(column: ColumnSpec) -> int:
+    if column.is_numeric:
+        return 2 if column.has_missing else 1
+    return len(column.vocabulary) + 1

@@ -1,0 +1,51 @@
+"""The contract every search backend keeps: propose a config, record a result, resume."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from deepenough.search._trial import Proposal, TrialResult
+from deepenough.spaces import SearchSpace
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Everything a backend needs besides the space, in one object."""
+
+    run_dir: Path
+    direction: Literal["maximize", "minimize"]
+    seed: int = 0
+    storage: str | None = None
+    study_name: str = "deepenough"
+
+
+class Backend(abc.ABC):
+    """Proposes configs from a `SearchSpace` and keeps every finished trial.
+
+    A backend owns its state on disk (inside `settings.run_dir` unless a
+    storage URL says otherwise), so a new instance over the same settings
+    resumes where the last one stopped.
+    """
+
+    name: ClassVar[str]
+    state_file: ClassVar[str]
+    """Name of the backend's state inside the run directory."""
+
+    def __init__(self, space: SearchSpace, settings: BackendSettings) -> None:
+        self.space = space
+        self.settings = settings
+
+    @abc.abstractmethod
+    def ask(self) -> Proposal:
+        """The next config to train."""
+
+    @abc.abstractmethod
+    def tell(self, result: TrialResult) -> None:
+        """Record how the proposal numbered `result.number` ended."""
+
+    @abc.abstractmethod
+    def finished(self) -> list[TrialResult]:
+        """Every finished trial (complete, pruned or failed), oldest first."""

@@ -1,0 +1,45 @@
+"""The search loop: ask, train, tell, until the trial count or the time budget is reached."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from deepenough.search._base import Backend
+from deepenough.search._trial import Proposal, TrialResult
+
+logger = logging.getLogger(__name__)
+
+Objective = Callable[[Proposal], TrialResult]
+
+
+def run_trials(
+    backend: Backend,
+    objective: Objective,
+    *,
+    n_trials: int,
+    deadline: float | None = None,
+    reserve_factor: float = 2.0,
+    on_trial: Callable[[TrialResult], None] | None = None,
+) -> list[TrialResult]:
+    """Run trials until the study holds `n_trials` finished ones or time runs short.
+
+    `deadline` is a `time.monotonic()` instant. A new trial starts only while
+    the time left exceeds `reserve_factor` times the longest trial so far, which
+    leaves room for that trial and for the refit and report that follow.
+    """
+    finished = backend.finished()
+    longest = max((r.fit_seconds for r in finished), default=0.0)
+    while len(finished) < n_trials:
+        if deadline is not None and deadline - time.monotonic() < reserve_factor * longest:
+            logger.info("time budget reached after %d trials", len(finished))
+            break
+        started = time.monotonic()
+        result = objective(backend.ask())
+        backend.tell(result)
+        finished.append(result)
+        longest = max(longest, time.monotonic() - started)
+        if on_trial is not None:
+            on_trial(result)
+    return finished

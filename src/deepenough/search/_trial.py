@@ -1,0 +1,87 @@
+"""What a backend proposes and what it is told back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from deepenough.spaces import Config
+
+TrialStatus = Literal["complete", "pruned", "failed"]
+
+EpochReporter = Callable[[int, float], bool]
+"""Called after each epoch with (epoch, validation value); returns True to prune."""
+
+
+def _never_prune(epoch: int, value: float) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A config to train, its trial number, and where to report epoch values for pruning."""
+
+    number: int
+    config: Config
+    report: EpochReporter = _never_prune
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    number: int
+    config: Config
+    status: TrialStatus
+    depth: int | None = None
+    depth_class: str | None = None
+    value: float | None = None
+    best_epoch: int | None = None
+    history_train: tuple[float, ...] = ()
+    history_validation: tuple[float, ...] = ()
+    n_params: int | None = None
+    fit_seconds: float = 0.0
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The results.json entry of this trial."""
+        return {
+            "number": self.number,
+            "family": self.config.family,
+            "depth": self.depth,
+            "depth_class": self.depth_class,
+            "hyperparameters": self.config.flat(),
+            "n_params": self.n_params,
+            "fit_seconds": round(self.fit_seconds, 4),
+            "status": self.status,
+            "value": self.value,
+            "best_epoch": self.best_epoch,
+            "history": {
+                "train": list(self.history_train),
+                "validation": list(self.history_validation),
+            },
+            "error": self.error,
+            **self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, entry: dict[str, Any]) -> TrialResult:
+        known = {
+            "number", "family", "depth", "depth_class", "hyperparameters", "n_params",
+            "fit_seconds", "status", "value", "best_epoch", "history", "error",
+        }
+        return cls(
+            number=entry["number"],
+            config=Config.from_flat(entry["hyperparameters"]),
+            status=entry["status"],
+            depth=entry.get("depth"),
+            depth_class=entry.get("depth_class"),
+            value=entry.get("value"),
+            best_epoch=entry.get("best_epoch"),
+            history_train=tuple(entry.get("history", {}).get("train", ())),
+            history_validation=tuple(entry.get("history", {}).get("validation", ())),
+            n_params=entry.get("n_params"),
+            fit_seconds=entry.get("fit_seconds", 0.0),
+            error=entry.get("error"),
+            extra={k: v for k, v in entry.items() if k not in known},
+        )

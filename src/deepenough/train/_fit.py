@@ -1,0 +1,170 @@
+"""Fit one model on packed features, scoring the objective metric after every epoch."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+
+from deepenough.data import DataSpec
+from deepenough.metrics import Metric
+from deepenough.search import EpochReporter
+
+PREDICT_CHUNK = 8192
+MAX_TRAIN_ROWS_SCORED = 5000
+"""Train-set scores per epoch use at most this many rows (a fixed subset) to stay cheap."""
+
+
+class NonFiniteLoss(FloatingPointError):
+    """Training diverged; the trial is recorded as failed with this message."""
+
+
+@dataclass(frozen=True)
+class PackedData:
+    """Packed features and targets (class indices, or floats in the target's units)."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+@dataclass(frozen=True)
+class FitReport:
+    history_train: tuple[float, ...]
+    history_validation: tuple[float, ...]
+    best_epoch: int
+    best_value: float
+    pruned: bool
+    fit_seconds: float
+
+
+def compile_model(model: keras.Model, spec: DataSpec, learning_rate: float) -> None:
+    loss = "sparse_categorical_crossentropy" if spec.task == "classification" else "mse"
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
+
+
+def predict(model: keras.Model, x: np.ndarray, spec: DataSpec) -> np.ndarray:
+    """Class probabilities, or predictions in the target's own units."""
+    out = np.concatenate(
+        [np.asarray(model(x[i : i + PREDICT_CHUNK], training=False))
+         for i in range(0, max(len(x), 1), PREDICT_CHUNK)]
+    )
+    if spec.task == "regression":
+        return out[:, 0] * spec.target_std + spec.target_mean
+    return out
+
+
+def fit_with_validation(
+    model: keras.Model,
+    train: PackedData,
+    validation: PackedData,
+    *,
+    spec: DataSpec,
+    metric: Metric,
+    training: Mapping[str, Any],
+    report: EpochReporter,
+) -> FitReport:
+    """Train until early stopping, pruning or `max_epochs`; keep the best epoch's weights."""
+    compile_model(model, spec, training["learning_rate"])
+    scorer = _EpochScorer(train, validation, spec, metric, int(training["patience"]), report)
+    started = time.perf_counter()
+    model.fit(
+        train.x,
+        _fit_target(train.y, spec),
+        batch_size=int(training["batch_size"]),
+        epochs=int(training["max_epochs"]),
+        callbacks=[scorer],
+        verbose=0,
+    )
+    fit_seconds = time.perf_counter() - started
+    if scorer.best_weights is not None:
+        model.set_weights(scorer.best_weights)
+    return FitReport(
+        history_train=tuple(scorer.history_train),
+        history_validation=tuple(scorer.history_validation),
+        best_epoch=scorer.best_epoch,
+        best_value=scorer.best_value,
+        pruned=scorer.pruned,
+        fit_seconds=fit_seconds,
+    )
+
+
+def fit_epochs(
+    model: keras.Model, data: PackedData, *, spec: DataSpec, training: Mapping[str, Any], epochs: int
+) -> float:
+    """Train for exactly `epochs` epochs with no validation (the final refit); returns seconds."""
+    compile_model(model, spec, training["learning_rate"])
+    started = time.perf_counter()
+    model.fit(
+        data.x,
+        _fit_target(data.y, spec),
+        batch_size=int(training["batch_size"]),
+        epochs=epochs,
+        callbacks=[_StopOnNonFiniteLoss()],
+        verbose=0,
+    )
+    return time.perf_counter() - started
+
+
+def _fit_target(y: np.ndarray, spec: DataSpec) -> np.ndarray:
+    if spec.task == "regression":
+        return ((y - spec.target_mean) / spec.target_std).astype(np.float32)
+    return y
+
+
+class _StopOnNonFiniteLoss(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            raise NonFiniteLoss(f"the training loss became {loss} in epoch {epoch + 1}")
+
+
+class _EpochScorer(_StopOnNonFiniteLoss):
+    """Scores train and validation data after each epoch; stops early, prunes, keeps the best."""
+
+    def __init__(
+        self,
+        train: PackedData,
+        validation: PackedData,
+        spec: DataSpec,
+        metric: Metric,
+        patience: int,
+        report: EpochReporter,
+    ) -> None:
+        super().__init__()
+        rows = np.random.default_rng(0).permutation(len(train))[:MAX_TRAIN_ROWS_SCORED]
+        self.train = PackedData(train.x[np.sort(rows)], train.y[np.sort(rows)])
+        self.validation = validation
+        self.spec, self.metric, self.patience, self.report = spec, metric, patience, report
+        self.history_train: list[float] = []
+        self.history_validation: list[float] = []
+        self.best_value = math.nan
+        self.best_epoch = 0
+        self.best_weights: list[np.ndarray] | None = None
+        self.pruned = False
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        super().on_epoch_end(epoch, logs)
+        value = self._score(self.validation)
+        self.history_train.append(self._score(self.train))
+        self.history_validation.append(value)
+        if math.isfinite(value) and (
+            math.isnan(self.best_value) or self.metric.better(value, self.best_value)
+        ):
+            self.best_value, self.best_epoch = value, epoch + 1
+            self.best_weights = self.model.get_weights()
+        if self.report(epoch + 1, value):
+            self.pruned = True
+            self.model.stop_training = True
+        elif epoch + 1 - self.best_epoch >= self.patience:
+            self.model.stop_training = True
+
+    def _score(self, data: PackedData) -> float:
+        return round(self.metric.score(data.y, predict(self.model, data.x, self.spec)), 6)
