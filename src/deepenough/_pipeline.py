@@ -92,11 +92,21 @@ def run_search(
     listener: SearchListener | None = None,
 ) -> dict[str, Any]:
     """Search, export the best trial and write the run directory; returns results.json's dict."""
-    listener = listener or _Silent()
     started = time.monotonic()
+    return execute(prepare(data, options), options, listener, started=started)
+
+
+def execute(
+    prepared: Prepared,
+    options: SearchOptions,
+    listener: SearchListener | None = None,
+    *,
+    started: float | None = None,
+) -> dict[str, Any]:
+    """The search proper, on inputs that `prepare` has checked."""
+    listener = listener or _Silent()
+    started = time.monotonic() if started is None else started
     deadline = started + options.time_budget if options.time_budget else None
-    listener.on_stage("reading data")
-    prepared = prepare(data, options)
     dataset, metric = prepared.dataset, prepared.metric
 
     listener.on_stage("encoding features")

@@ -56,7 +56,7 @@ def export_trial(
         model.save(temporary)
         reloaded = keras.saving.load_model(temporary)
         test = score_model(reloaded, dataset.test.features, dataset.test.target, dataset.spec.task)
-    logger.info("exported trial %d to %s", trial.number, path)
+    logger.debug("exported trial %d to %s", trial.number, path)
     return ExportReport(path, trial.number, epochs, fit_seconds, test)
 
 

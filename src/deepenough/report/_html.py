@@ -55,7 +55,9 @@ def _depth_plot(results: dict[str, Any]) -> str:
         height=380,
     )
     figure.update_xaxes(dtick=1)
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+    return figure.to_html(
+        full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, div_id="score-by-depth"
+    )
 
 
 @cache

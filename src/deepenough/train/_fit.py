@@ -21,7 +21,7 @@ MAX_TRAIN_ROWS_SCORED = 5000
 
 
 class NonFiniteLoss(FloatingPointError):
-    """Training diverged; the trial is recorded as failed with this message."""
+    """Training diverged (loss or predictions not finite); the trial fails with this message."""
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,8 @@ class _EpochScorer(_StopOnNonFiniteLoss):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         super().on_epoch_end(epoch, logs)
-        value = self._score(self.validation)
-        self.history_train.append(self._score(self.train))
+        value = self._score(self.validation, epoch)
+        self.history_train.append(self._score(self.train, epoch))
         self.history_validation.append(value)
         if math.isfinite(value) and (
             math.isnan(self.best_value) or self.metric.better(value, self.best_value)
@@ -166,5 +166,9 @@ class _EpochScorer(_StopOnNonFiniteLoss):
         elif epoch + 1 - self.best_epoch >= self.patience:
             self.model.stop_training = True
 
-    def _score(self, data: PackedData) -> float:
-        return round(self.metric.score(data.y, predict(self.model, data.x, self.spec)), 6)
+    def _score(self, data: PackedData, epoch: int) -> float:
+        predictions = predict(self.model, data.x, self.spec)
+        if not np.isfinite(predictions).all():
+            # Cross-entropy clips probabilities, so NaN weights can hide behind a finite loss.
+            raise NonFiniteLoss(f"the model's predictions became NaN or infinite in epoch {epoch + 1}")
+        return round(self.metric.score(data.y, predictions), 6)

@@ -1,0 +1,3 @@
+from deepenough.cli import main
+
+main()

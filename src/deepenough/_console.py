@@ -1,0 +1,142 @@
+"""Terminal output of the CLI: logging setup, a quiet TensorFlow import, progress, summaries."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from deepenough.search import TrialResult
+
+console = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False)
+
+
+def setup_logging(verbosity: int) -> None:
+    """deepenough's notes at INFO (DEBUG with -v, WARNING with -q); other libraries at WARNING."""
+    level = {-1: logging.WARNING, 0: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], format="%(message)s", force=True)
+    logging.getLogger("deepenough").setLevel(level)
+
+
+def import_backend_quietly() -> None:
+    """Import TensorFlow, Keras and Optuna with native start-up chatter kept off the terminal.
+
+    TensorFlow's C++ runtime writes to file descriptor 2 while it loads
+    (oneDNN, CUDA probes) whatever the Python log level, so the descriptor is
+    pointed at /dev/null for the import only.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _native_stderr_silenced():
+        import keras  # noqa: F401
+        import optuna
+        import tensorflow as tf
+
+    tf.get_logger().setLevel(logging.ERROR)
+    optuna.logging.disable_default_handler()
+    optuna.logging.enable_propagation()
+    optuna.logging.set_verbosity(logging.WARNING)
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():  # noqa: ANN202
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
+class ProgressListener:
+    """Shows trials done, the best score, elapsed time and ETA while a search runs."""
+
+    def __init__(self, metric_name: str = "score") -> None:
+        self.metric_name = metric_name
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("trials · best {task.fields[best]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task: Any = None
+        self.counts = {"complete": 0, "pruned": 0, "failed": 0}
+        self.started = time.monotonic()
+
+    def __enter__(self) -> ProgressListener:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def on_stage(self, text: str) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task(text, total=None, best="—")
+        else:
+            self.progress.update(self.task, description=text)
+
+    def on_start(self, total: int, done: int) -> None:
+        self.on_stage("searching")
+        self.progress.reset(self.task, total=total, completed=done, best="—")
+
+    def on_trial(self, result: TrialResult, best: float | None) -> None:
+        self.counts[result.status] += 1
+        shown = "—" if best is None else f"{best:.4f}"
+        self.progress.update(self.task, advance=1, best=shown)
+
+
+def print_summary(results: dict[str, Any], run_dir: str) -> None:
+    metric = results["metric"]["name"]
+    trials = results["trials"]
+    counts = {s: sum(t["status"] == s for t in trials) for s in ("complete", "pruned", "failed")}
+    best = next(t for t in trials if t["number"] == results["best"]["trial"])
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_row("status", results["status"])
+    table.add_row("task", f"{results['task']} of {results['target']!r}")
+    table.add_row(
+        "trials",
+        f"{len(trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
+        f"{counts['failed']} failed)",
+    )
+    table.add_row(
+        "best",
+        f"trial {best['number']}: {best['family']} depth {best['depth']} ({best['depth_class']}), "
+        f"validation {metric} {best['value']:.4f}, {best['n_params']:,} parameters",
+    )
+    test = ", ".join(f"{k} {v:.4f}" for k, v in results["test"].items() if v is not None)
+    table.add_row("test", test)
+    table.add_row("verdict", "not computed in this version" if results["verdict"] is None
+                  else str(results["verdict"].get("decision")))
+    table.add_row("report", f"{run_dir}/report.html")
+    table.add_row("model", f"{run_dir}/best_model.keras")
+    console.print(table)
+    console.print(
+        f"Next: automl predict {run_dir}/best_model.keras NEW.csv -o predictions.csv"
+    )

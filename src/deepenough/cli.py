@@ -1,0 +1,165 @@
+"""The `automl` command line. Heavy libraries are imported inside commands so --help is instant."""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="automl",
+    help="Is a shallow network enough for this data, or does it need a deep one?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+EXIT_USER_ERROR = 2
+EXIT_SEARCH_FAILED = 1
+
+Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and the summary.")]
+
+
+def _user_errors_exit_2(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print deepenough's user errors as one line and exit 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from deepenough._console import console
+        from deepenough.errors import SearchFailed, UserError
+
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            console.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+        except SearchFailed as error:
+            console.print(f"[red]search failed:[/red] {error}", markup=True, soft_wrap=True)
+            raise typer.Exit(EXIT_SEARCH_FAILED) from None
+
+    return wrapper
+
+
+@app.command()
+@_user_errors_exit_2
+def search(
+    data: Annotated[Path, typer.Argument(help="CSV file with a header row.", show_default=False)],
+    target: Annotated[str | None, typer.Option(help="Target column [default: the last column].")] = None,
+    task: Annotated[
+        str | None, typer.Option(help="classification or regression [default: inferred].")
+    ] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            help="accuracy, balanced_accuracy, roc_auc (classification); rmse, mae, r2 "
+            "(regression) [default: accuracy or rmse]."
+        ),
+    ] = None,
+    space: Annotated[str, typer.Option(help="Built-in space name or YAML file.")] = "default",
+    trials: Annotated[int, typer.Option(help="Total trials in the study (also with --resume).")] = 30,
+    time_budget: Annotated[
+        str | None, typer.Option(help="Stop starting trials in time to finish by then: 90s, 10m, 1h.")
+    ] = None,
+    test_data: Annotated[
+        Path | None, typer.Option(help="Separate test CSV [default: 20% of DATA held out].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run directory [default: reports/<DATA stem>].")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the split, the sampler and training.")] = 0,
+    resume: Annotated[bool, typer.Option(help="Continue the study in --out.")] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace the run in --out.")] = False,
+    storage: Annotated[
+        str | None,
+        typer.Option(help="Optuna storage URL shared by several machines [default: study.journal]."),
+    ] = None,
+    verbose: Verbose = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Search architectures for DATA and export the best model with a report."""
+    from deepenough._console import import_backend_quietly, print_summary, setup_logging
+    from deepenough._options import SearchOptions, default_run_dir, parse_duration
+
+    setup_logging(-1 if quiet else verbose)
+    options = SearchOptions(
+        target=target,
+        task=task,
+        metric=metric,
+        space=space,
+        trials=trials,
+        time_budget=parse_duration(time_budget),
+        test_data=test_data,
+        out=out or default_run_dir(data),
+        seed=seed,
+        resume=resume,
+        overwrite=overwrite,
+        storage=storage,
+        command=shlex.join(["automl", *sys.argv[1:]]),
+    )
+    started = time.monotonic()
+    import_backend_quietly()
+    from deepenough._console import ProgressListener
+    from deepenough._pipeline import execute, prepare
+
+    prepared = prepare(data, options)
+    with ProgressListener() as listener:
+        results = execute(prepared, options, listener, started=started)
+    print_summary(results, str(options.out))
+
+
+@app.command()
+@_user_errors_exit_2
+def predict(
+    model: Annotated[Path, typer.Argument(help="best_model.keras from a run.", show_default=False)],
+    data: Annotated[Path, typer.Argument(help="CSV with the model's columns.", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output CSV [default: standard output].")
+    ] = None,
+    proba: Annotated[bool, typer.Option(help="Add one probability column per class.")] = False,
+    allow_unseen: Annotated[
+        bool, typer.Option(help="Treat unknown categories as one unknown category, not an error.")
+    ] = False,
+    verbose: Verbose = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Predict DATA with an exported model; writes one row per input row."""
+    from deepenough._console import import_backend_quietly, setup_logging
+
+    setup_logging(-1 if quiet else verbose)
+    from deepenough._predict import load_exported_model, predictions_table, write_table
+    from deepenough.data import read_csv
+
+    if output is not None and output.resolve() == data.resolve():
+        from deepenough.errors import UserError
+
+        raise UserError(f"-o {output} would overwrite the input", fix="Choose another output file.")
+    frame = read_csv(data)
+    import_backend_quietly()
+    exported = load_exported_model(model)
+    table = predictions_table(exported, frame, proba=proba, allow_unseen=allow_unseen,
+                              source=data.name)
+    write_table(table, output)
+
+
+@app.command()
+@_user_errors_exit_2
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.", show_default=False)],
+) -> None:
+    """Re-render report.html and leaderboard.csv of RUN_DIR from its results.json."""
+    from deepenough._console import console
+    from deepenough._predict import rerender_report
+
+    path = rerender_report(run_dir)
+    console.print(f"wrote {path}")
+
+
+def main() -> None:
+    app()

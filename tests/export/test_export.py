@@ -1,0 +1,125 @@
+"""Exported models: raw columns in, the same predictions after a plain-Keras reload."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from deepenough import models
+from deepenough.data import load_dataset
+from deepenough.errors import DataError
+from deepenough.export import export_trial, inputs_from_frame, predict_frame
+from deepenough.search import TrialResult
+from deepenough.spaces import Config
+from deepenough.train import PackedData
+
+CONFIG = Config(
+    "mlp",
+    {"depth": 2, "width": 8, "activation": "relu", "dropout": 0.1},
+    {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2},
+)
+
+
+def export(frame: pd.DataFrame, path: Path):
+    dataset = load_dataset(frame)
+    encoder = models.build_encoder(dataset.spec)
+    both = pd.concat([dataset.train.features, dataset.validation.features])
+    packed = PackedData(
+        models.encode(encoder, both, dataset.spec),
+        np.concatenate([dataset.train.target, dataset.validation.target]),
+    )
+    trial = TrialResult(0, CONFIG, "complete", value=0.5, best_epoch=2)
+    return dataset, export_trial(trial, dataset, packed, path)
+
+
+@pytest.fixture
+def classifier(tmp_path: Path, classification_frame: pd.DataFrame):
+    frame = classification_frame.rename(columns={"x2": "price/sqft"})
+    dataset, report = export(frame, tmp_path / "model.keras")
+    return frame, dataset, report
+
+
+def test_test_set_is_scored_by_the_saved_file(classifier) -> None:
+    frame, dataset, report = classifier
+    assert report.path.is_file() and report.epochs == 2
+    model = keras.saving.load_model(report.path)
+    outputs = predict_frame(model, dataset.test.features)
+    accuracy = np.mean(np.argmax(outputs["probabilities"], axis=1) == dataset.test.target)
+    assert report.test["accuracy"] == pytest.approx(accuracy)
+    assert set(report.test) == {"accuracy", "balanced_accuracy", "roc_auc"}
+    assert not list(report.path.parent.glob(".*partial*"))
+
+
+def test_plain_keras_reload_in_a_fresh_process_gives_identical_outputs(classifier, tmp_path) -> None:
+    frame, _, report = classifier
+    expected = predict_frame(keras.saving.load_model(report.path), frame)
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    script = f"""
+import json, sys
+import keras, pandas as pd
+model = keras.saving.load_model({str(report.path)!r})
+frame = pd.read_csv("rows.csv")
+inputs = {{
+    name: frame[name].fillna("").astype(str).to_numpy() if tensor.dtype == "string"
+    else frame[name].to_numpy("float32")
+    for name, tensor in model.input.items()
+}}
+out = model.predict(inputs, verbose=0)
+print(json.dumps({{
+    "labels": [v.decode() for v in out["label"]],
+    "probabilities": out["probabilities"].tolist(),
+    "imported_deepenough": "deepenough" in sys.modules,
+}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["imported_deepenough"] is False
+    assert got["labels"] == list(expected["label"])
+    np.testing.assert_allclose(got["probabilities"], expected["probabilities"], atol=1e-6)
+
+
+def test_column_names_keras_forbids_still_key_the_inputs(classifier) -> None:
+    _, _, report = classifier
+    model = keras.saving.load_model(report.path)
+    assert "price/sqft" in model.input
+
+
+def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_frame) -> None:
+    dataset, report = export(regression_frame, tmp_path / "model.keras")
+    model = keras.saving.load_model(report.path)
+    prediction = predict_frame(model, dataset.test.features)["prediction"]
+    assert prediction.shape == (len(dataset.test),)
+    assert 50 < prediction.mean() < 150  # y is centred on 100, not on 0
+    assert set(report.test) == {"rmse", "mae", "r2"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="x1"), r"lacks columns the model needs: 'x1'"),
+        (lambda f: f.assign(x1=["abc"] + [1.0] * (len(f) - 1)),
+         r"Column 'x1' in the data must be numeric, but row 1 holds 'abc'"),
+        (lambda f: f.assign(colour="purple"),
+         r"Column 'colour' in the data has categories the model never saw: 'purple'"),
+    ],
+)
+def test_bad_prediction_input_is_one_clear_error(classifier, change, message) -> None:
+    frame, _, report = classifier
+    model = keras.saving.load_model(report.path)
+    with pytest.raises(DataError, match=message) as caught:
+        inputs_from_frame(model, change(frame.drop(columns="label")))
+    assert "\n" not in str(caught.value)
+
+
+def test_unseen_categories_can_be_allowed(classifier) -> None:
+    frame, _, report = classifier
+    model = keras.saving.load_model(report.path)
+    outputs = predict_frame(model, frame.assign(colour="purple"), allow_unseen=True)
+    assert len(outputs["label"]) == len(frame)

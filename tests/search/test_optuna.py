@@ -1,0 +1,86 @@
+from pathlib import Path
+
+import pytest
+
+from deepenough import models
+from deepenough.search import BackendSettings, Proposal, TrialResult, make_backend, run_trials
+from deepenough.errors import UserError
+from deepenough.spaces import load_space
+
+
+@pytest.fixture
+def space(tiny_space: Path):
+    return load_space(tiny_space, models.catalog())
+
+
+def settings(run_dir: Path, seed: int = 0) -> BackendSettings:
+    return BackendSettings(run_dir=run_dir, direction="maximize", seed=seed)
+
+
+def scored(proposal: Proposal) -> TrialResult:
+    """A deterministic stand-in for training: the score follows the config."""
+    params = proposal.config.hyperparameters
+    value = params["width"] / 16 - abs(params["depth"] - 2) * 0.1
+    for epoch in range(1, 11):
+        proposal.report(epoch, value)
+    return TrialResult(proposal.number, proposal.config, "complete", depth=params["depth"],
+                       value=value, best_epoch=1, fit_seconds=0.01)
+
+
+def test_proposals_respect_the_space(space, tmp_path: Path) -> None:
+    backend = make_backend("optuna", space, settings(tmp_path))
+    for _ in range(8):
+        proposal = backend.ask()
+        params = proposal.config.hyperparameters
+        assert proposal.config.family == "mlp"
+        assert 0 <= params["depth"] <= 3 and 4 <= params["width"] <= 16
+        assert params["dropout"] == 0.0
+        assert proposal.config.training["max_epochs"] == 3
+        backend.tell(scored(proposal))
+    assert [t.number for t in backend.finished()] == list(range(8))
+
+
+def test_same_seed_proposes_the_same_configs(space, tmp_path: Path) -> None:
+    runs = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        backend = make_backend("optuna", space, settings(tmp_path / name, seed=7))
+        run_trials(backend, scored, n_trials=12)
+        runs.append([t.config for t in backend.finished()])
+    assert runs[0] == runs[1]
+
+
+def test_results_survive_a_new_backend_instance(space, tmp_path: Path) -> None:
+    first = make_backend("optuna", space, settings(tmp_path))
+    run_trials(first, scored, n_trials=3)
+    failed = first.ask()
+    first.tell(TrialResult(failed.number, failed.config, "failed", error="boom"))
+    resumed = make_backend("optuna", space, settings(tmp_path))
+    finished = resumed.finished()
+    assert [t.status for t in finished] == ["complete"] * 3 + ["failed"]
+    assert finished[3].error == "boom"
+    assert finished[0] == first.finished()[0]
+    run_trials(resumed, scored, n_trials=6)
+    assert len(resumed.finished()) == 6  # --trials is the study's total
+
+
+def test_pruning_is_reported_through_the_proposal(space, tmp_path: Path) -> None:
+    backend = make_backend("optuna", space, settings(tmp_path))
+    run_trials(backend, scored, n_trials=6)
+    strong, weak = backend.ask(), backend.ask()
+    assert not weak.report(2, -100.0)  # within the pruner's warm-up epochs
+    assert not strong.report(6, 100.0)  # above the median of earlier trials: keep going
+    assert weak.report(6, -100.0)  # far below it: prune
+
+
+def test_time_budget_stops_before_the_trial_count(space, tmp_path: Path) -> None:
+    import time
+
+    backend = make_backend("optuna", space, settings(tmp_path))
+    done = run_trials(backend, scored, n_trials=50, deadline=time.monotonic() - 1)
+    assert done == []
+
+
+def test_unknown_backend_is_a_user_error(space, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="Unknown backend 'optuner'"):
+        make_backend("optuner", space, settings(tmp_path))

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+import pytest
+
+from deepenough._rundir import open_run_directory
+from deepenough.errors import RunDirectoryError
+
+
+def test_new_directory_is_created(tmp_path: Path) -> None:
+    path = open_run_directory(tmp_path / "a" / "b", resume=False, overwrite=False)
+    assert path.is_dir()
+
+
+def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "thesis.docx").write_text("precious")
+    with pytest.raises(RunDirectoryError, match="not a run directory"):
+        open_run_directory(tmp_path, resume=False, overwrite=True)
+    assert (tmp_path / "thesis.docx").read_text() == "precious"
+
+
+def test_an_earlier_run_needs_resume_or_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(RunDirectoryError, match="already holds a run.*--resume.*--overwrite"):
+        open_run_directory(tmp_path, resume=False, overwrite=False)
+    open_run_directory(tmp_path, resume=True, overwrite=False)
+    assert (tmp_path / "results.json").exists()
+    open_run_directory(tmp_path, resume=False, overwrite=True)
+    assert not (tmp_path / "results.json").exists()
+    assert (tmp_path / "notes.txt").exists()  # only the run's own files are removed
+
+
+def test_resume_needs_a_run(tmp_path: Path) -> None:
+    with pytest.raises(RunDirectoryError, match="no run to resume"):
+        open_run_directory(tmp_path / "new", resume=True, overwrite=False)
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_file_is_not_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    with pytest.raises(RunDirectoryError, match="is a file"):
+        open_run_directory(tmp_path / "f", resume=False, overwrite=False)

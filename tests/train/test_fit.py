@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+
+from deepenough import models
+from deepenough.data import load_dataset
+from deepenough.metrics import get_metric
+from deepenough.search import Proposal
+from deepenough.spaces import Config, load_space
+from deepenough.train import PackedData, TrialObjective
+
+
+def objective_for(frame, tiny_space, x_override=None):
+    dataset = load_dataset(frame)
+    encoder = models.build_encoder(dataset.spec)
+    pack = lambda split: PackedData(models.encode(encoder, split.features, dataset.spec),
+                                    split.target)
+    train = pack(dataset.train)
+    if x_override is not None:
+        train = PackedData(x_override(train.x), train.y)
+    return TrialObjective(
+        dataset.spec,
+        load_space(tiny_space, models.catalog()),
+        get_metric(None, dataset.spec.task),
+        train,
+        pack(dataset.validation),
+    )
+
+
+def config(depth: int = 2, **training) -> Config:
+    return Config(
+        "mlp",
+        {"depth": depth, "width": 8, "activation": "relu", "dropout": 0.0},
+        {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 5, **training},
+    )
+
+
+def test_a_trial_records_history_params_and_timing(classification_frame, tiny_space) -> None:
+    result = objective_for(classification_frame, tiny_space)(Proposal(0, config(depth=3)))
+    assert result.status == "complete"
+    assert result.depth == 3 and result.depth_class == "deep"
+    assert len(result.history_train) == len(result.history_validation) == 3
+    assert result.value == max(result.history_validation)
+    assert result.history_validation[result.best_epoch - 1] == result.value
+    assert result.n_params > 0 and result.fit_seconds > 0
+    assert all(0.0 <= v <= 1.0 for v in result.history_train)
+
+
+def test_regression_scores_are_in_target_units(regression_frame, tiny_space) -> None:
+    result = objective_for(regression_frame, tiny_space)(Proposal(0, config(depth=1)))
+    assert result.status == "complete"
+    # an untrained-ish net on y ~ 100 ± 25 has an RMSE on the target's scale, not a unit scale
+    assert 2.0 < result.value < 80.0
+
+
+def test_early_stopping_ends_at_patience(classification_frame, tiny_space) -> None:
+    result = objective_for(classification_frame, tiny_space)(
+        Proposal(0, config(learning_rate=1e-7, max_epochs=30, patience=2))
+    )
+    assert len(result.history_validation) < 30
+
+
+def test_pruning_request_ends_the_trial_as_pruned(classification_frame, tiny_space) -> None:
+    result = objective_for(classification_frame, tiny_space)(
+        Proposal(0, config(), report=lambda epoch, value: epoch >= 2)
+    )
+    assert result.status == "pruned"
+    assert len(result.history_validation) == 2
+
+
+def test_non_finite_loss_fails_the_trial_with_the_reason(classification_frame, tiny_space) -> None:
+    poison = lambda x: np.where(np.arange(len(x))[:, None] == 0, np.nan, x).astype("float32")
+    result = objective_for(classification_frame, tiny_space, poison)(Proposal(4, config()))
+    assert result.status == "failed"
+    assert "NonFiniteLoss" in result.error and "epoch 1" in result.error
+    assert result.number == 4
+
+
+def test_a_builder_error_fails_only_that_trial(classification_frame, tiny_space) -> None:
+    bad = Config("mlp", {"depth": 2, "width": 8, "activation": "nonsense", "dropout": 0.0},
+                 config().training)
+    result = objective_for(classification_frame, tiny_space)(Proposal(1, bad))
+    assert result.status == "failed" and "nonsense" in result.error
