@@ -56,9 +56,7 @@ def make_classification_frame(rows: int = 150, seed: int = 0) -> pd.DataFrame:
     x2_with_gaps[::17] = np.nan
     colour_with_gaps = colour.astype(object)
     colour_with_gaps[::23] = None
-    return pd.DataFrame(
-        {"x1": x1, "x2": x2_with_gaps, "colour": colour_with_gaps, "label": label}
-    )
+    return pd.DataFrame({"x1": x1, "x2": x2_with_gaps, "colour": colour_with_gaps, "label": label})
 
 
 def make_regression_frame(rows: int = 150, seed: int = 0) -> pd.DataFrame:
@@ -103,7 +101,10 @@ def penguins_run(tmp_path_factory) -> Path:
     automl = Path(sys.executable).with_name("automl")
     done = subprocess.run(
         [str(automl), "search", "examples/penguins.csv", "--trials", "3", "--space", "tiny.yaml"],
-        cwd=home, capture_output=True, text=True, timeout=600,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     (home / "search.log").write_text(done.stderr)

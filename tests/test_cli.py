@@ -14,10 +14,33 @@ from deepenough.cli import app
 
 runner = CliRunner()
 AUTOML = str(Path(sys.executable).with_name("automl"))
-CONTRACT_KEYS = {"schema_version", "status", "task", "target", "metric", "trials", "best",
-                 "export", "verdict", "test", "data", "manifest"}
-TRIAL_KEYS = {"number", "family", "depth", "hyperparameters", "n_params", "fit_seconds", "status",
-              "value", "best_epoch", "history", "error"}
+CONTRACT_KEYS = {
+    "schema_version",
+    "status",
+    "task",
+    "target",
+    "metric",
+    "trials",
+    "best",
+    "export",
+    "verdict",
+    "test",
+    "data",
+    "manifest",
+}
+TRIAL_KEYS = {
+    "number",
+    "family",
+    "depth",
+    "hyperparameters",
+    "n_params",
+    "fit_seconds",
+    "status",
+    "value",
+    "best_epoch",
+    "history",
+    "error",
+}
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:
@@ -57,25 +80,47 @@ def bad_inputs(tmp_path: Path, classification_csv: Path) -> dict[str, tuple[list
         "empty file": ([write(tmp_path, "empty.csv", "")], "is empty"),
         "unknown target": ([good, "--target", "lable"], "'lable' is not in the data"),
         "target all missing": (
-            [write(tmp_path, "t.csv", frame.assign(label="").to_csv(index=False))], "no values"),
+            [write(tmp_path, "t.csv", frame.assign(label="").to_csv(index=False))],
+            "no values",
+        ),
         "single class": (
             [write(tmp_path, "one.csv", frame.assign(label="a").to_csv(index=False))],
-            "single class"),
+            "single class",
+        ),
         "malformed space": (
-            [good, "--space", write(tmp_path, "bad.yaml", "families: [mlp\n")], "not valid YAML"),
+            [good, "--space", write(tmp_path, "bad.yaml", "families: [mlp\n")],
+            "not valid YAML",
+        ),
         "range in space": (
-            [good, "--space", write(tmp_path, "r.yaml",
-                                    "families: {mlp: {hyperparameters: {depth: "
-                                    "{type: int, low: 4, high: 1}}}}")],
-            "families.mlp.hyperparameters.depth: `low <= high`"),
+            [
+                good,
+                "--space",
+                write(
+                    tmp_path,
+                    "r.yaml",
+                    "families: {mlp: {hyperparameters: {depth: {type: int, low: 4, high: 1}}}}",
+                ),
+            ],
+            "families.mlp.hyperparameters.depth: `low <= high`",
+        ),
         "zero trials": ([good, "--trials", "0"], "--trials must be"),
         "bad budget": ([good, "--time-budget", "soon"], "--time-budget must be a duration"),
         "bad metric": ([good, "--metric", "rmse"], "'rmse' is for regression"),
     }
 
 
-CASES = ["missing file", "empty file", "unknown target", "target all missing", "single class",
-         "malformed space", "range in space", "zero trials", "bad budget", "bad metric"]
+CASES = [
+    "missing file",
+    "empty file",
+    "unknown target",
+    "target all missing",
+    "single class",
+    "malformed space",
+    "range in space",
+    "zero trials",
+    "bad budget",
+    "bad metric",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -99,15 +144,20 @@ def test_unknown_option_is_a_usage_error() -> None:
 
 def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
     run = penguins_run / "reports" / "penguins"
-    for name in ("report.html", "results.json", "leaderboard.csv", "best_model.keras",
-                 "study.journal"):
+    for name in (
+        "report.html",
+        "results.json",
+        "leaderboard.csv",
+        "best_model.keras",
+        "study.journal",
+    ):
         assert (run / name).is_file(), name
     results = json.loads((run / "results.json").read_text())
-    assert CONTRACT_KEYS <= set(results)
+    assert set(results) >= CONTRACT_KEYS
     assert results["status"] == "complete" and results["verdict"] is None
     assert results["target"] == "species" and results["task"] == "classification"
     assert len(results["trials"]) == 3
-    assert all(TRIAL_KEYS <= set(t) for t in results["trials"])
+    assert all(set(t) >= TRIAL_KEYS for t in results["trials"])
     assert results["export"]["trial"] == results["best"]["trial"]
     assert set(results["test"]) == {"accuracy", "balanced_accuracy", "roc_auc"}
     assert results["manifest"]["command"].startswith("automl search examples/penguins.csv")
@@ -124,8 +174,12 @@ def test_predict_matches_a_plain_keras_process(penguins_run: Path, tmp_path: Pat
     result = runner.invoke(app, ["predict", str(model), str(data), "-o", str(output), "--proba"])
     assert result.exit_code == 0, result.output
     written = pd.read_csv(output)
-    assert list(written.columns) == ["prediction", "probability_Adelie",
-                                     "probability_Chinstrap", "probability_Gentoo"]
+    assert list(written.columns) == [
+        "prediction",
+        "probability_Adelie",
+        "probability_Chinstrap",
+        "probability_Gentoo",
+    ]
     script = f"""
 import json, sys
 import keras, pandas as pd
@@ -163,8 +217,12 @@ def test_predict_errors_are_one_line(penguins_run: Path, tmp_path: Path) -> None
 
 
 def test_a_second_search_into_the_same_run_is_refused(penguins_run: Path) -> None:
-    done = subprocess.run([AUTOML, "search", "examples/penguins.csv"], cwd=penguins_run,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [AUTOML, "search", "examples/penguins.csv"],
+        cwd=penguins_run,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert "already holds a run" in done.stderr and "Traceback" not in done.stderr
 
@@ -178,4 +236,5 @@ def test_report_is_rerendered_from_results_json(penguins_run: Path, tmp_path: Pa
     result = runner.invoke(app, ["report", str(run)])
     assert result.exit_code == 0, result.output
     assert (run / "report.html").read_text() == (
-        penguins_run / "reports" / "penguins" / "report.html").read_text()
+        penguins_run / "reports" / "penguins" / "report.html"
+    ).read_text()

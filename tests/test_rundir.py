@@ -21,7 +21,7 @@ def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
 def test_an_earlier_run_needs_resume_or_overwrite(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text("{}")
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(RunDirectoryError, match="already holds a run.*--resume.*--overwrite"):
+    with pytest.raises(RunDirectoryError, match=r"already holds a run.*--resume.*--overwrite"):
         open_run_directory(tmp_path, resume=False, overwrite=False)
     open_run_directory(tmp_path, resume=True, overwrite=False)
     assert (tmp_path / "results.json").exists()

@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from deepenough.search import TrialResult
+    from deepenough.backends import TrialResult
 
 console = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
@@ -56,7 +56,7 @@ def import_backend_quietly() -> None:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():  # noqa: ANN202
+def _native_stderr_silenced():
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -132,11 +132,13 @@ def print_summary(results: dict[str, Any], run_dir: str) -> None:
     )
     test = ", ".join(f"{k} {v:.4f}" for k, v in results["test"].items() if v is not None)
     table.add_row("test", test)
-    table.add_row("verdict", "not computed in this version" if results["verdict"] is None
-                  else str(results["verdict"].get("decision")))
+    table.add_row(
+        "verdict",
+        "not computed in this version"
+        if results["verdict"] is None
+        else str(results["verdict"].get("decision")),
+    )
     table.add_row("report", f"{run_dir}/report.html")
     table.add_row("model", f"{run_dir}/best_model.keras")
     console.print(table)
-    console.print(
-        f"Next: automl predict {run_dir}/best_model.keras NEW.csv -o predictions.csv"
-    )
+    console.print(f"Next: automl predict {run_dir}/best_model.keras NEW.csv -o predictions.csv")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +21,12 @@ from deepenough import models
 from deepenough._manifest import data_sha256, manifest
 from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
+from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
 from deepenough.export import export_trial
 from deepenough.metrics import Metric, get_metric
 from deepenough.report import RESULTS_FILE, read_results, write_outputs
-from deepenough.search import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.spaces import SearchSpace, load_space
 from deepenough.train import PackedData, TrialObjective
 
@@ -67,7 +68,10 @@ class Prepared:
 def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared:
     """Check every input, then open the run directory: bad input leaves nothing on disk."""
     dataset = load_dataset(
-        data, target=options.target, task=options.task, test_data=options.test_data,
+        data,
+        target=options.target,
+        task=options.task,
+        test_data=options.test_data,
         seed=options.seed,
     )
     space = load_space(options.space, models.catalog()).for_modality(dataset.spec.modality)
@@ -111,21 +115,27 @@ def execute(
 
     listener.on_stage("encoding features")
     encoder = models.build_encoder(dataset.spec)
-    train = PackedData(models.encode(encoder, dataset.train.features, dataset.spec),
-                       dataset.train.target)
-    validation = PackedData(models.encode(encoder, dataset.validation.features, dataset.spec),
-                            dataset.validation.target)
+    train = PackedData(
+        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
+    )
+    validation = PackedData(
+        models.encode(encoder, dataset.validation.features, dataset.spec), dataset.validation.target
+    )
     backend = make_backend(
         options.backend,
         prepared.space,
         BackendSettings(prepared.run_dir, metric.direction, options.seed, options.storage),
     )
-    objective = TrialObjective(dataset.spec, prepared.space, metric, train, validation, options.seed)
+    objective = TrialObjective(
+        dataset.spec, prepared.space, metric, train, validation, options.seed
+    )
     listener.on_start(options.trials, len(backend.finished()))
     best: list[float | None] = [None]
 
     def on_trial(result: TrialResult) -> None:
-        if result.status == "complete" and (best[0] is None or metric.better(result.value, best[0])):
+        if result.status == "complete" and (
+            best[0] is None or metric.better(result.value, best[0])
+        ):
             best[0] = result.value
         listener.on_trial(result, best[0])
 
@@ -149,8 +159,9 @@ def execute(
     export = export_trial(
         winner,
         dataset,
-        PackedData(np.concatenate([train.x, validation.x]),
-                   np.concatenate([train.y, validation.y])),
+        PackedData(
+            np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
+        ),
         prepared.run_dir / MODEL_FILE,
         seed=options.seed,
     )
@@ -219,10 +230,8 @@ def _results(
 def _failure_summary(trials: list[TrialResult]) -> str:
     if not trials:
         return "no trial ran; raise --trials or --time-budget"
-    reasons: dict[str, int] = {}
-    for trial in trials:
-        reasons[trial.error or trial.status] = reasons.get(trial.error or trial.status, 0) + 1
-    listed = "; ".join(f"{n}× {reason}" for reason, n in sorted(reasons.items(), key=lambda x: -x[1]))
+    reasons = Counter(trial.error or trial.status for trial in trials)
+    listed = "; ".join(f"{reason} ({n} trials)" for reason, n in reasons.most_common())
     return f"all {len(trials)} trials failed: {listed}"
 
 

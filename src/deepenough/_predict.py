@@ -11,7 +11,7 @@ from deepenough._files import atomic_path
 from deepenough.errors import UserError
 
 
-def load_exported_model(path: Path):  # noqa: ANN201
+def load_exported_model(path: Path):
     """Load a `.keras` file with plain Keras (safe mode on), or raise a one-line error."""
     import keras
 
@@ -27,7 +27,7 @@ def load_exported_model(path: Path):  # noqa: ANN201
 
 
 def predictions_table(
-    model, frame: pd.DataFrame, *, proba: bool, allow_unseen: bool, source: str  # noqa: ANN001
+    model, frame: pd.DataFrame, *, proba: bool, allow_unseen: bool, source: str
 ) -> pd.DataFrame:
     """One row per input row: the predicted label or value, and class probabilities on request."""
     from deepenough.export import predict_frame

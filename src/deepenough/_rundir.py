@@ -44,7 +44,8 @@ def check_run_directory(path: Path, *, resume: bool, overwrite: bool) -> None:
         if not overwrite:
             raise RunDirectoryError(
                 f"{path} already holds a run",
-                fix="Pass --resume to continue it, --overwrite to replace it, or choose another --out.",
+                fix="Pass --resume to continue it, --overwrite to replace it, "
+                "or choose another --out.",
             )
     elif occupied:
         raise RunDirectoryError(

@@ -51,7 +51,9 @@ def _user_errors_exit_2(command: Callable[..., Any]) -> Callable[..., Any]:
 @_user_errors_exit_2
 def search(
     data: Annotated[Path, typer.Argument(help="CSV file with a header row.", show_default=False)],
-    target: Annotated[str | None, typer.Option(help="Target column [default: the last column].")] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Target column [default: the last column].")
+    ] = None,
     task: Annotated[
         str | None, typer.Option(help="classification or regression [default: inferred].")
     ] = None,
@@ -63,9 +65,12 @@ def search(
         ),
     ] = None,
     space: Annotated[str, typer.Option(help="Built-in space name or YAML file.")] = "default",
-    trials: Annotated[int, typer.Option(help="Total trials in the study (also with --resume).")] = 30,
+    trials: Annotated[
+        int, typer.Option(help="Total trials in the study (also with --resume).")
+    ] = 30,
     time_budget: Annotated[
-        str | None, typer.Option(help="Stop starting trials in time to finish by then: 90s, 10m, 1h.")
+        str | None,
+        typer.Option(help="Stop starting trials in time to finish by then: 90s, 10m, 1h."),
     ] = None,
     test_data: Annotated[
         Path | None, typer.Option(help="Separate test CSV [default: 20% of DATA held out].")
@@ -78,7 +83,9 @@ def search(
     overwrite: Annotated[bool, typer.Option(help="Replace the run in --out.")] = False,
     storage: Annotated[
         str | None,
-        typer.Option(help="Optuna storage URL shared by several machines [default: study.journal]."),
+        typer.Option(
+            help="Optuna storage URL shared by several machines [default: study.journal]."
+        ),
     ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
@@ -143,8 +150,9 @@ def predict(
     frame = read_csv(data)
     import_backend_quietly()
     exported = load_exported_model(model)
-    table = predictions_table(exported, frame, proba=proba, allow_unseen=allow_unseen,
-                              source=data.name)
+    table = predictions_table(
+        exported, frame, proba=proba, allow_unseen=allow_unseen, source=data.name
+    )
     write_table(table, output)
 
 

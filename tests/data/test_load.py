@@ -107,7 +107,7 @@ def test_separate_test_data_is_the_test_set(tmp_path: Path, classification_frame
 def test_test_data_must_have_the_columns_and_known_labels(tmp_path, classification_frame) -> None:
     lacking = tmp_path / "lacking.csv"
     classification_frame.drop(columns="x2").to_csv(lacking, index=False)
-    with pytest.raises(DataError, match="lacks columns .*'x2'"):
+    with pytest.raises(DataError, match=r"lacks columns .*'x2'"):
         load_dataset(classification_frame, test_data=lacking)
     unknown = tmp_path / "unknown.csv"
     classification_frame.assign(label="other").to_csv(unknown, index=False)

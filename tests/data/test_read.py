@@ -7,7 +7,7 @@ from deepenough.errors import DataError
 
 
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="No such file: .*nope.csv"):
+    with pytest.raises(DataError, match=r"No such file: .*nope\.csv"):
         read_csv(tmp_path / "nope.csv")
 
 

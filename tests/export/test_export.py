@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from deepenough import models
+from deepenough.backends import TrialResult
 from deepenough.data import load_dataset
 from deepenough.errors import DataError
 from deepenough.export import export_trial, inputs_from_frame, predict_frame
-from deepenough.search import TrialResult
 from deepenough.spaces import Config
 from deepenough.train import PackedData
 
@@ -45,7 +45,7 @@ def classifier(tmp_path: Path, classification_frame: pd.DataFrame):
 
 
 def test_test_set_is_scored_by_the_saved_file(classifier) -> None:
-    frame, dataset, report = classifier
+    _frame, dataset, report = classifier
     assert report.path.is_file() and report.epochs == 2
     model = keras.saving.load_model(report.path)
     outputs = predict_frame(model, dataset.test.features)
@@ -55,7 +55,9 @@ def test_test_set_is_scored_by_the_saved_file(classifier) -> None:
     assert not list(report.path.parent.glob(".*partial*"))
 
 
-def test_plain_keras_reload_in_a_fresh_process_gives_identical_outputs(classifier, tmp_path) -> None:
+def test_plain_keras_reload_in_a_fresh_process_gives_identical_outputs(
+    classifier, tmp_path
+) -> None:
     frame, _, report = classifier
     expected = predict_frame(keras.saving.load_model(report.path), frame)
     frame.to_csv(tmp_path / "rows.csv", index=False)
@@ -76,8 +78,9 @@ print(json.dumps({{
     "imported_deepenough": "deepenough" in sys.modules,
 }}))
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["imported_deepenough"] is False
@@ -104,10 +107,14 @@ def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_fr
     ("change", "message"),
     [
         (lambda f: f.drop(columns="x1"), r"lacks columns the model needs: 'x1'"),
-        (lambda f: f.assign(x1=["abc"] + [1.0] * (len(f) - 1)),
-         r"Column 'x1' in the data must be numeric, but row 1 holds 'abc'"),
-        (lambda f: f.assign(colour="purple"),
-         r"Column 'colour' in the data has categories the model never saw: 'purple'"),
+        (
+            lambda f: f.assign(x1=["abc"] + [1.0] * (len(f) - 1)),
+            r"Column 'x1' in the data must be numeric, but row 1 holds 'abc'",
+        ),
+        (
+            lambda f: f.assign(colour="purple"),
+            r"Column 'colour' in the data has categories the model never saw: 'purple'",
+        ),
     ],
 )
 def test_bad_prediction_input_is_one_clear_error(classifier, change, message) -> None:

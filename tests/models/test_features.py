@@ -31,7 +31,9 @@ def test_categories_one_hot_with_one_slot_for_unknown(classification_frame) -> N
     spec = load_dataset(classification_frame).spec
     colour = next(c for c in spec.columns if c.name == "colour")
     frame = pd.DataFrame({"x1": [0.0] * 3, "x2": [0.0] * 3, "colour": ["red", None, "purple"]})
-    one_hot = models.encode(models.build_encoder(spec), frame, spec)[:, -(len(colour.vocabulary) + 1):]
+    one_hot = models.encode(models.build_encoder(spec), frame, spec)[
+        :, -(len(colour.vocabulary) + 1) :
+    ]
     assert one_hot.sum(axis=1).tolist() == [1.0, 1.0, 1.0]
     assert one_hot[0, 1 + colour.vocabulary.index("red")] == 1.0
     assert one_hot[1, 1 + colour.vocabulary.index("")] == 1.0

@@ -10,8 +10,9 @@ TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience"
 
 
 def mlp(depth: int, width: int = 8, dropout: float = 0.1) -> Config:
-    return Config("mlp", {"depth": depth, "width": width, "activation": "relu", "dropout": dropout},
-                  TRAINING)
+    return Config(
+        "mlp", {"depth": depth, "width": width, "activation": "relu", "dropout": dropout}, TRAINING
+    )
 
 
 @pytest.mark.parametrize("depth", [0, 1, 4])

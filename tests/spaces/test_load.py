@@ -58,31 +58,62 @@ def test_depth_classes_follow_shallow_max_depth() -> None:
 @pytest.mark.parametrize(
     ("text", "key_path", "rule"),
     [
-        ("families: {mlp: {hyperparameters: {depth: {type: int, low: 5, high: 2}}}}",
-         "families.mlp.hyperparameters.depth", r"`low <= high` must hold, but got \(low=5, high=2\)"),
-        ("families: {mlp: {hyperparameters: {activation: {type: categorical, choices: []}}}}",
-         "families.mlp.hyperparameters.activation", "non-empty list"),
-        ("families: {mlp: {hyperparameters: {width: {type: int, low: 0, high: 9, log: true}}}}",
-         "families.mlp.hyperparameters.width", "`low > 0` must hold when log is true"),
-        ("families: {mlp: {hyperparameters: {depth: {type: integer, low: 1, high: 2}}}}",
-         "families.mlp.hyperparameters.depth", "`type` must be one of"),
-        ("families: {mlp: {hyperparameters: {depth: {type: int, low: 1.5, high: 2}}}}",
-         "families.mlp.hyperparameters.depth", "`low` must be an integer"),
-        ("families: {mlp: {hyperparameters: {depth: {type: int, low: -1, high: 2}}}}",
-         "families.mlp.hyperparameters.depth", "must be an integer from 0 to 64, but got -1"),
-        ("families: {mlp: {hyperparameters: {activation: {type: categorical, choices: [relu, relux]}}}}",
-         "families.mlp.hyperparameters.activation", "must be one of relu, .*but got 'relux'"),
-        ("families: {mlp: {hyperparameters: {depht: 2}}}",
-         "families.mlp.hyperparameters.depht", "unknown hyperparameter"),
+        (
+            "families: {mlp: {hyperparameters: {depth: {type: int, low: 5, high: 2}}}}",
+            "families.mlp.hyperparameters.depth",
+            r"`low <= high` must hold, but got \(low=5, high=2\)",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {activation: {type: categorical, choices: []}}}}",
+            "families.mlp.hyperparameters.activation",
+            "non-empty list",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {width: {type: int, low: 0, high: 9, log: true}}}}",
+            "families.mlp.hyperparameters.width",
+            "`low > 0` must hold when log is true",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {depth: {type: integer, low: 1, high: 2}}}}",
+            "families.mlp.hyperparameters.depth",
+            "`type` must be one of",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {depth: {type: int, low: 1.5, high: 2}}}}",
+            "families.mlp.hyperparameters.depth",
+            "`low` must be an integer",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {depth: {type: int, low: -1, high: 2}}}}",
+            "families.mlp.hyperparameters.depth",
+            "must be an integer from 0 to 64, but got -1",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {activation: "
+            "{type: categorical, choices: [relu, relux]}}}}",
+            "families.mlp.hyperparameters.activation",
+            "must be one of relu, .*but got 'relux'",
+        ),
+        (
+            "families: {mlp: {hyperparameters: {depht: 2}}}",
+            "families.mlp.hyperparameters.depht",
+            "unknown hyperparameter",
+        ),
         ("families: {transformer: {}}", "families.transformer", "unknown family"),
         ("families: {}", "families", "at least one family"),
-        ("families: {mlp: {}}\ntraining: {learning_rate: {type: float, low: 0.1, high: 0.01}}",
-         "training.learning_rate", "`low <= high`"),
+        (
+            "families: {mlp: {}}\ntraining: {learning_rate: {type: float, low: 0.1, high: 0.01}}",
+            "training.learning_rate",
+            "`low <= high`",
+        ),
         ("families: {mlp: {}}\ntraining: {epochs: 5}", "training.epochs", "unknown hyperparameter"),
         ("families: {mlp: {}}\nshallow_max_depth: 0", "shallow_max_depth", "integer >= 1"),
         ("families: {mlp: {}}\nfamily: mlp", "family", "unknown key"),
-        ("families: {mlp: {hyperparameters: {depth: [1, 2]}}}",
-         "families.mlp.hyperparameters.depth", "a list is not a parameter"),
+        (
+            "families: {mlp: {hyperparameters: {depth: [1, 2]}}}",
+            "families.mlp.hyperparameters.depth",
+            "a list is not a parameter",
+        ),
     ],
 )
 def test_errors_name_file_key_path_rule_and_value(text: str, key_path: str, rule: str) -> None:
@@ -100,7 +131,7 @@ def test_malformed_yaml_reports_line_and_column(tmp_path: Path) -> None:
 
 
 def test_unknown_space_name_lists_the_builtin_ones(tmp_path: Path) -> None:
-    with pytest.raises(SpaceError, match="Unknown search space 'defualt'.*default"):
+    with pytest.raises(SpaceError, match=r"Unknown search space 'defualt'.*default"):
         load_space("defualt", CATALOG)
     with pytest.raises(SpaceError, match="No such search-space file"):
         load_space(tmp_path / "absent.yaml", CATALOG)

@@ -1,10 +1,9 @@
 import numpy as np
-import pytest
 
 from deepenough import models
+from deepenough.backends import Proposal
 from deepenough.data import load_dataset
 from deepenough.metrics import get_metric
-from deepenough.search import Proposal
 from deepenough.spaces import Config, load_space
 from deepenough.train import PackedData, TrialObjective
 
@@ -12,8 +11,10 @@ from deepenough.train import PackedData, TrialObjective
 def objective_for(frame, tiny_space, x_override=None):
     dataset = load_dataset(frame)
     encoder = models.build_encoder(dataset.spec)
-    pack = lambda split: PackedData(models.encode(encoder, split.features, dataset.spec),
-                                    split.target)
+
+    def pack(split):
+        return PackedData(models.encode(encoder, split.features, dataset.spec), split.target)
+
     train = pack(dataset.train)
     if x_override is not None:
         train = PackedData(x_override(train.x), train.y)
@@ -68,7 +69,9 @@ def test_pruning_request_ends_the_trial_as_pruned(classification_frame, tiny_spa
 
 
 def test_non_finite_loss_fails_the_trial_with_the_reason(classification_frame, tiny_space) -> None:
-    poison = lambda x: np.where(np.arange(len(x))[:, None] == 0, np.nan, x).astype("float32")
+    def poison(x):
+        return np.where(np.arange(len(x))[:, None] == 0, np.nan, x).astype("float32")
+
     result = objective_for(classification_frame, tiny_space, poison)(Proposal(4, config()))
     assert result.status == "failed"
     assert "NonFiniteLoss" in result.error and "epoch 1" in result.error
@@ -76,7 +79,8 @@ def test_non_finite_loss_fails_the_trial_with_the_reason(classification_frame, t
 
 
 def test_a_builder_error_fails_only_that_trial(classification_frame, tiny_space) -> None:
-    bad = Config("mlp", {"depth": 2, "width": 8, "activation": "nonsense", "dropout": 0.0},
-                 config().training)
+    bad = Config(
+        "mlp", {"depth": 2, "width": 8, "activation": "nonsense", "dropout": 0.0}, config().training
+    )
     result = objective_for(classification_frame, tiny_space)(Proposal(1, bad))
     assert result.status == "failed" and "nonsense" in result.error

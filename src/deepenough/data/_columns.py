@@ -14,7 +14,7 @@ from deepenough.data._spec import ColumnKind, ColumnSpec
 logger = logging.getLogger(__name__)
 
 MAX_CATEGORIES = 100
-"""A categorical column keeps its most frequent values up to this many; the rest share one bucket."""
+"""A categorical column keeps up to this many of its most frequent values; the rest share a slot."""
 
 MIN_ROWS_FOR_ID_CHECK = 20
 _ID_NAME = re.compile(r"^(id|.*[_ ]id|index|row|unnamed: ?\d+)$", re.IGNORECASE)

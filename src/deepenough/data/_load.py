@@ -165,17 +165,23 @@ def _split_indices(
     indices = np.arange(len(y))
     stratify = task == "classification" and _can_stratify(y)
     if task == "classification" and not stratify:
-        logger.warning("a class has fewer than %d rows; splitting without stratification",
-                       MIN_ROWS_PER_CLASS_TO_STRATIFY)
+        logger.warning(
+            "a class has fewer than %d rows; splitting without stratification",
+            MIN_ROWS_PER_CLASS_TO_STRATIFY,
+        )
     test_idx = np.array([], dtype=int)
     if with_test:
         indices, test_idx = train_test_split(
-            indices, test_size=TEST_FRACTION, random_state=seed,
+            indices,
+            test_size=TEST_FRACTION,
+            random_state=seed,
             stratify=y if stratify else None,
         )
     fraction = VALIDATION_FRACTION / (1 - TEST_FRACTION) if with_test else VALIDATION_FRACTION
     train_idx, valid_idx = train_test_split(
-        indices, test_size=fraction, random_state=seed,
+        indices,
+        test_size=fraction,
+        random_state=seed,
         stratify=y[indices] if stratify else None,
     )
     return np.sort(train_idx), np.sort(valid_idx), np.sort(test_idx)

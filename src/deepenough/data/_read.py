@@ -19,7 +19,9 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"No such file: {path}", fix="Check the path and try again.")
     if path.is_dir():
-        raise DataError(f"{path} is a directory, not a CSV file", fix="Pass the path of a CSV file.")
+        raise DataError(
+            f"{path} is a directory, not a CSV file", fix="Pass the path of a CSV file."
+        )
     try:
         frame = pd.read_csv(path, sep=_sniff_delimiter(path), encoding="utf-8-sig")
     except pd.errors.EmptyDataError:

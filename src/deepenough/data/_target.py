@@ -64,7 +64,8 @@ def check_classes(labels: np.ndarray, target_name: str) -> tuple[str, ...]:
     classes = sorted_classes(labels)
     if len(classes) < 2:
         raise DataError(
-            f"Target {target_name!r} has a single class ({classes[0]!r}); there is nothing to learn",
+            f"Target {target_name!r} has a single class ({classes[0]!r}), so there is "
+            "nothing to learn",
             fix="Choose another --target, or add rows of the other classes.",
         )
     return classes

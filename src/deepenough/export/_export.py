@@ -13,11 +13,11 @@ import pandas as pd
 
 from deepenough import models
 from deepenough._files import atomic_path
+from deepenough.backends import TrialResult
 from deepenough.data import Dataset
 from deepenough.export._inputs import inputs_from_frame
 from deepenough.export._wrap import wrap_for_export
 from deepenough.metrics import score_all
-from deepenough.search import TrialResult
 from deepenough.train import PackedData, fit_epochs
 
 logger = logging.getLogger(__name__)

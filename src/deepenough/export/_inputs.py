@@ -62,7 +62,8 @@ def inputs_from_frame(
                 shown = ", ".join(map(repr, unseen[:3]))
                 raise DataError(
                     f"Column {name!r} in {source} has categories the model never saw: {shown}",
-                    fix="Fix the values, or pass --allow-unseen to treat them as one unknown category.",
+                    fix="Fix the values, or pass --allow-unseen to treat them as one "
+                    "unknown category.",
                 )
     return inputs
 
@@ -78,4 +79,3 @@ def _numeric(values: pd.Series, name: str, source: str) -> np.ndarray:
             fix="Fix the value or leave it empty for missing.",
         )
     return floats
-

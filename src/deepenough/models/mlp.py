@@ -35,7 +35,9 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
     inputs = features_input(feature_width(spec))
     x = inputs
     for i in range(depth(params)):
-        x = layers.Dense(int(params["width"]), activation=params["activation"], name=f"dense_{i}")(x)
+        x = layers.Dense(int(params["width"]), activation=params["activation"], name=f"dense_{i}")(
+            x
+        )
         if params["dropout"] > 0:
             x = layers.Dropout(float(params["dropout"]), name=f"dropout_{i}")(x)
     return keras.Model(inputs, output_layer(spec)(x), name="mlp")

@@ -33,7 +33,8 @@ def _depth_plot(results: dict[str, Any]) -> str:
     figure = go.Figure()
     for depth_class, colour in DEPTH_CLASS_COLOURS.items():
         trials = [
-            t for t in results["trials"]
+            t
+            for t in results["trials"]
             if t["status"] == "complete" and t.get("depth_class") == depth_class
         ]
         figure.add_trace(

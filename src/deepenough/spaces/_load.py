@@ -23,7 +23,9 @@ MODALITIES = ("tabular", "sequence", "image")
 def builtin_spaces() -> list[str]:
     """Names of the spaces that ship with deepenough."""
     folder = resources.files(BUILTIN_PACKAGE)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def resolve_space(name_or_path: str | Path) -> tuple[str, str]:
@@ -42,9 +44,9 @@ def resolve_space(name_or_path: str | Path) -> tuple[str, str]:
             f"Unknown search space {name!r}",
             fix=f"Use a YAML file path or a built-in space: {', '.join(builtin_spaces())}.",
         )
-    return f"built-in space {name!r}", (resources.files(BUILTIN_PACKAGE) / f"{name}.yaml").read_text(
-        encoding="utf-8"
-    )
+    return f"built-in space {name!r}", (
+        resources.files(BUILTIN_PACKAGE) / f"{name}.yaml"
+    ).read_text(encoding="utf-8")
 
 
 def load_space(name_or_path: str | Path, catalog: Mapping[str, FamilySchema]) -> SearchSpace:
@@ -68,7 +70,9 @@ def parse_space(raw: Any, catalog: Mapping[str, FamilySchema], source: str) -> S
         _fail(source, "", "the file must hold a mapping with a `families` key", raw)
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        _fail(source, unknown[0], f"unknown key; expected one of {sorted(_TOP_KEYS)}", raw[unknown[0]])
+        _fail(
+            source, unknown[0], f"unknown key; expected one of {sorted(_TOP_KEYS)}", raw[unknown[0]]
+        )
     depth = raw.get("shallow_max_depth", DEFAULT_SHALLOW_MAX_DEPTH)
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         _fail(source, "shallow_max_depth", "must be an integer >= 1", depth)
@@ -97,12 +101,20 @@ def _parse_family(
         _fail(source, path, "must be a mapping with `hyperparameters`", block)
     unknown = sorted(set(block) - _FAMILY_KEYS)
     if unknown:
-        _fail(source, f"{path}.{unknown[0]}", f"unknown key; expected one of {sorted(_FAMILY_KEYS)}",
-              block[unknown[0]])
+        _fail(
+            source,
+            f"{path}.{unknown[0]}",
+            f"unknown key; expected one of {sorted(_FAMILY_KEYS)}",
+            block[unknown[0]],
+        )
     modalities = block.get("modalities", sorted(schema.modalities))
     if not isinstance(modalities, list) or not set(modalities) <= set(schema.modalities):
-        _fail(source, f"{path}.modalities",
-              f"must be a list drawn from {sorted(schema.modalities)}", modalities)
+        _fail(
+            source,
+            f"{path}.modalities",
+            f"must be a list drawn from {sorted(schema.modalities)}",
+            modalities,
+        )
     params_raw = block.get("hyperparameters") or {}
     if not isinstance(params_raw, dict):
         _fail(source, f"{path}.hyperparameters", "must map names to values", params_raw)

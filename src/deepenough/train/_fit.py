@@ -11,9 +11,9 @@ from typing import Any
 import keras
 import numpy as np
 
+from deepenough.backends import EpochReporter
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
-from deepenough.search import EpochReporter
 
 PREDICT_CHUNK = 8192
 MAX_TRAIN_ROWS_SCORED = 5000
@@ -53,8 +53,10 @@ def compile_model(model: keras.Model, spec: DataSpec, learning_rate: float) -> N
 def predict(model: keras.Model, x: np.ndarray, spec: DataSpec) -> np.ndarray:
     """Class probabilities, or predictions in the target's own units."""
     out = np.concatenate(
-        [np.asarray(model(x[i : i + PREDICT_CHUNK], training=False))
-         for i in range(0, max(len(x), 1), PREDICT_CHUNK)]
+        [
+            np.asarray(model(x[i : i + PREDICT_CHUNK], training=False))
+            for i in range(0, max(len(x), 1), PREDICT_CHUNK)
+        ]
     )
     if spec.task == "regression":
         return out[:, 0] * spec.target_std + spec.target_mean
@@ -97,7 +99,12 @@ def fit_with_validation(
 
 
 def fit_epochs(
-    model: keras.Model, data: PackedData, *, spec: DataSpec, training: Mapping[str, Any], epochs: int
+    model: keras.Model,
+    data: PackedData,
+    *,
+    spec: DataSpec,
+    training: Mapping[str, Any],
+    epochs: int,
 ) -> float:
     """Train for exactly `epochs` epochs with no validation (the final refit); returns seconds."""
     compile_model(model, spec, training["learning_rate"])
@@ -170,5 +177,7 @@ class _EpochScorer(_StopOnNonFiniteLoss):
         predictions = predict(self.model, data.x, self.spec)
         if not np.isfinite(predictions).all():
             # Cross-entropy clips probabilities, so NaN weights can hide behind a finite loss.
-            raise NonFiniteLoss(f"the model's predictions became NaN or infinite in epoch {epoch + 1}")
+            raise NonFiniteLoss(
+                f"the model's predictions became NaN or infinite in epoch {epoch + 1}"
+            )
         return round(self.metric.score(data.y, predictions), 6)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import keras
 
 from deepenough import models
+from deepenough.backends import Proposal, TrialResult
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
-from deepenough.search import Proposal, TrialResult
 from deepenough.spaces import SearchSpace
 from deepenough.train._fit import PackedData, fit_with_validation
 
@@ -59,8 +59,12 @@ class TrialObjective:
             gc.collect()
         if not fitted.history_validation or fitted.best_epoch == 0:
             return TrialResult(
-                **base, status="failed", n_params=n_params, fit_seconds=fitted.fit_seconds,
-                history_train=fitted.history_train, history_validation=fitted.history_validation,
+                **base,
+                status="failed",
+                n_params=n_params,
+                fit_seconds=fitted.fit_seconds,
+                history_train=fitted.history_train,
+                history_validation=fitted.history_validation,
                 error="the validation score was never finite",
             )
         return TrialResult(

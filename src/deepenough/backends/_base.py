@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from deepenough.search._trial import Proposal, TrialResult
+from deepenough.backends._trial import Proposal, TrialResult
 from deepenough.spaces import SearchSpace
 
 

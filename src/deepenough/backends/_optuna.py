@@ -11,8 +11,8 @@ from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
-from deepenough.search._base import Backend, BackendSettings
-from deepenough.search._trial import Proposal, TrialResult
+from deepenough.backends._base import Backend, BackendSettings
+from deepenough.backends._trial import Proposal, TrialResult
 from deepenough.spaces import (
     CategoricalParam,
     Config,
@@ -100,4 +100,3 @@ def _suggest(trial: optuna.Trial, name: str, param: Param) -> Any:
         case CategoricalParam(choices=choices):
             return trial.suggest_categorical(name, list(choices))
     raise TypeError(f"unknown parameter declaration {param!r}")
-

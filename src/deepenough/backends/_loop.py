@@ -6,8 +6,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from deepenough.search._base import Backend
-from deepenough.search._trial import Proposal, TrialResult
+from deepenough.backends._base import Backend
+from deepenough.backends._trial import Proposal, TrialResult
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from deepenough import models
-from deepenough.search import BackendSettings, Proposal, TrialResult, make_backend, run_trials
+from deepenough.backends import BackendSettings, Proposal, TrialResult, make_backend, run_trials
 from deepenough.errors import UserError
 from deepenough.spaces import load_space
 
@@ -23,8 +23,15 @@ def scored(proposal: Proposal) -> TrialResult:
     value = params["width"] / 16 - abs(params["depth"] - 2) * 0.1
     for epoch in range(1, 11):
         proposal.report(epoch, value)
-    return TrialResult(proposal.number, proposal.config, "complete", depth=params["depth"],
-                       value=value, best_epoch=1, fit_seconds=0.01)
+    return TrialResult(
+        proposal.number,
+        proposal.config,
+        "complete",
+        depth=params["depth"],
+        value=value,
+        best_epoch=1,
+        fit_seconds=0.01,
+    )
 
 
 def test_proposals_respect_the_space(space, tmp_path: Path) -> None:

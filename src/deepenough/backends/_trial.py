@@ -67,8 +67,18 @@ class TrialResult:
     @classmethod
     def from_dict(cls, entry: dict[str, Any]) -> TrialResult:
         known = {
-            "number", "family", "depth", "depth_class", "hyperparameters", "n_params",
-            "fit_seconds", "status", "value", "best_epoch", "history", "error",
+            "number",
+            "family",
+            "depth",
+            "depth_class",
+            "hyperparameters",
+            "n_params",
+            "fit_seconds",
+            "status",
+            "value",
+            "best_epoch",
+            "history",
+            "error",
         }
         return cls(
             number=entry["number"],

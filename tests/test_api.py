@@ -1,0 +1,61 @@
+"""The Python API mirrors the CLI: search a DataFrame, resume it, and fail cleanly."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import deepenough
+from deepenough.errors import SearchFailed
+
+
+def test_search_a_dataframe_then_resume_to_the_study_total(
+    tmp_path: Path, regression_frame, tiny_space
+) -> None:
+    out = tmp_path / "run"
+    first = deepenough.search(regression_frame, space=tiny_space, trials=2, out=out, seed=1)
+    assert first.run_dir == out
+    assert len(first.leaderboard) == 2 and first.leaderboard["rank"].tolist() == [1, 2]
+    assert first.results["metric"] == {"name": "rmse", "direction": "minimize"}
+    prediction = first.best_model.predict(
+        {c: regression_frame[c].to_numpy() for c in ("a", "b")}
+        | {"kind": regression_frame["kind"].to_numpy(dtype=object)},
+        verbose=0,
+    )["prediction"]
+    assert prediction.shape == (len(regression_frame),) and np.isfinite(prediction).all()
+
+    resumed = deepenough.search(
+        regression_frame, space=tiny_space, trials=3, out=out, seed=1, resume=True
+    )
+    trials = resumed.results["trials"]
+    assert [t["number"] for t in trials] == [0, 1, 2]
+    assert trials[:2] == first.results["trials"]  # earlier trials kept as they were
+
+
+def test_resume_with_different_data_is_refused(tmp_path, regression_frame, tiny_space) -> None:
+    out = tmp_path / "run"
+    deepenough.search(regression_frame, space=tiny_space, trials=1, out=out)
+    with pytest.raises(deepenough.errors.UserError, match="data differs"):
+        deepenough.search(
+            regression_frame.head(100), space=tiny_space, trials=2, out=out, resume=True
+        )
+
+
+def test_a_run_where_every_trial_fails_says_so(
+    tmp_path, classification_frame, tiny_space, monkeypatch
+) -> None:
+    from deepenough.train import _objective
+
+    def broken_build(config, spec):
+        raise RuntimeError("out of cheese")
+
+    monkeypatch.setattr(_objective.models, "build", broken_build)
+    out = tmp_path / "run"
+    with pytest.raises(
+        SearchFailed, match=r"all 2 trials failed: RuntimeError: out of cheese \(2 trials\)"
+    ):
+        deepenough.search(classification_frame, space=tiny_space, trials=2, out=out)
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "failed" and results["best"] is None
+    assert not (out / "best_model.keras").exists()
