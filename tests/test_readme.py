@@ -31,7 +31,9 @@ def test_the_model_snippet_runs_as_written(penguins_run: Path, tmp_path: Path) -
 
     done = subprocess.run(
         [sys.executable, "-c", block_after("model-snippet")],
-        cwd=penguins_run, capture_output=True, text=True,
+        cwd=penguins_run,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     printed = next(line for line in done.stdout.splitlines() if line.startswith("['"))

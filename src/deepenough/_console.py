@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import time
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -71,8 +70,7 @@ def _native_stderr_silenced():
 class ProgressListener:
     """Shows trials done, the best score, elapsed time and ETA while a search runs."""
 
-    def __init__(self, metric_name: str = "score") -> None:
-        self.metric_name = metric_name
+    def __init__(self) -> None:
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.description}"),
@@ -86,8 +84,6 @@ class ProgressListener:
             transient=False,
         )
         self.task: Any = None
-        self.counts = {"complete": 0, "pruned": 0, "failed": 0}
-        self.started = time.monotonic()
 
     def __enter__(self) -> ProgressListener:
         self.progress.start()
@@ -107,7 +103,6 @@ class ProgressListener:
         self.progress.reset(self.task, total=total, completed=done, best="—")
 
     def on_trial(self, result: TrialResult, best: float | None) -> None:
-        self.counts[result.status] += 1
         shown = "—" if best is None else f"{best:.4f}"
         self.progress.update(self.task, advance=1, best=shown)
 

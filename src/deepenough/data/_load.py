@@ -84,14 +84,13 @@ def load_dataset(
         target_mean=float(np.mean(y_train)) if found_task == "regression" else 0.0,
         target_std=_target_std(y_train) if found_task == "regression" else 1.0,
     )
-    dataset = Dataset(
-        spec=spec,
-        train=Split(train_features, y_train),
-        validation=Split(frame.iloc[valid_idx][features].reset_index(drop=True), y_all[valid_idx]),
-        test=Split(test_features.reset_index(drop=True), y_test),
+    train = Split(train_features, y_train)
+    validation = Split(frame.iloc[valid_idx][features].reset_index(drop=True), y_all[valid_idx])
+    test = Split(test_features.reset_index(drop=True), y_test)
+    profile = _profile(
+        frame, kinds, dropped, dropped_rows, spec, task_reason, (train, validation, test)
     )
-    profile = _profile(frame, target, kinds, dropped, dropped_rows, spec, task_reason, dataset)
-    return Dataset(dataset.spec, dataset.train, dataset.validation, dataset.test, profile)
+    return Dataset(spec, train, validation, test, profile)
 
 
 def _as_frame(data: str | Path | pd.DataFrame, role: str) -> pd.DataFrame:
@@ -210,14 +209,14 @@ def _prepare_test(
 
 def _profile(
     frame: pd.DataFrame,
-    target: str,
     kinds: dict[str, str],
     dropped: dict[str, str],
     dropped_rows: int,
     spec: DataSpec,
     task_reason: str,
-    dataset: Dataset,
+    splits: tuple[Split, Split, Split],
 ) -> dict[str, Any]:
+    train, validation, test = splits
     columns = []
     for name, kind in kinds.items():
         entry = describe_column(frame[name], kind)  # type: ignore[arg-type]
@@ -227,27 +226,23 @@ def _profile(
         "rows": int(len(frame) + dropped_rows),
         "rows_without_target": dropped_rows,
         "columns": columns,
-        "target": target,
+        "target": spec.target,
         "task": spec.task,
         "task_reason": task_reason,
         "modality": spec.modality,
         "modality_reason": "no sequence or image layout was detected",
-        "split": {
-            "train": len(dataset.train),
-            "validation": len(dataset.validation),
-            "test": len(dataset.test),
-        },
+        "split": {"train": len(train), "validation": len(validation), "test": len(test)},
     }
     if spec.task == "classification":
-        counts = np.bincount(dataset.train.target, minlength=len(spec.classes))
+        counts = np.bincount(train.target, minlength=len(spec.classes))
         total = np.bincount(
-            np.concatenate([dataset.train.target, dataset.validation.target, dataset.test.target]),
+            np.concatenate([train.target, validation.target, test.target]),
             minlength=len(spec.classes),
         )
         profile["classes"] = {c: int(n) for c, n in zip(spec.classes, total, strict=True)}
         profile["train_classes"] = {c: int(n) for c, n in zip(spec.classes, counts, strict=True)}
     else:
-        values = frame[target].to_numpy(dtype=float)
+        values = frame[spec.target].to_numpy(dtype=float)
         profile["target_summary"] = {
             "mean": float(values.mean()),
             "std": float(values.std()),

@@ -11,13 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepenough.spaces._params import (
-    CategoricalParam,
-    FixedParam,
-    FloatParam,
-    IntParam,
-    Param,
-)
+from deepenough.spaces._params import FixedParam, FloatParam, IntParam, Param
 
 
 @dataclass(frozen=True)
@@ -91,9 +85,3 @@ def fill_defaults(params: dict[str, Param], rules: Mapping[str, ParamRule]) -> d
     filled: dict[str, Param] = {name: FixedParam(rule.default) for name, rule in rules.items()}
     filled.update(params)
     return filled
-
-
-def is_constant(param: Param) -> bool:
-    return isinstance(param, FixedParam) or (
-        isinstance(param, CategoricalParam) and len(param.choices) == 1
-    )

@@ -74,18 +74,15 @@ def fit_with_validation(
     report: EpochReporter,
 ) -> FitReport:
     """Train until early stopping, pruning or `max_epochs`; keep the best epoch's weights."""
-    compile_model(model, spec, training["learning_rate"])
     scorer = _EpochScorer(train, validation, spec, metric, int(training["patience"]), report)
-    started = time.perf_counter()
-    model.fit(
-        train.x,
-        _fit_target(train.y, spec),
-        batch_size=int(training["batch_size"]),
+    fit_seconds = fit_epochs(
+        model,
+        train,
+        spec=spec,
+        training=training,
         epochs=int(training["max_epochs"]),
-        callbacks=[scorer],
-        verbose=0,
+        callback=scorer,
     )
-    fit_seconds = time.perf_counter() - started
     if scorer.best_weights is not None:
         model.set_weights(scorer.best_weights)
     return FitReport(
@@ -105,8 +102,10 @@ def fit_epochs(
     spec: DataSpec,
     training: Mapping[str, Any],
     epochs: int,
+    callback: keras.callbacks.Callback | None = None,
 ) -> float:
-    """Train for exactly `epochs` epochs with no validation (the final refit); returns seconds."""
+    """Compile and train for up to `epochs` epochs (exactly that many in the final refit,
+    which passes no callback); fails on a non-finite loss; returns the seconds taken."""
     compile_model(model, spec, training["learning_rate"])
     started = time.perf_counter()
     model.fit(
@@ -114,7 +113,7 @@ def fit_epochs(
         _fit_target(data.y, spec),
         batch_size=int(training["batch_size"]),
         epochs=epochs,
-        callbacks=[_StopOnNonFiniteLoss()],
+        callbacks=[callback or _StopOnNonFiniteLoss()],
         verbose=0,
     )
     return time.perf_counter() - started
