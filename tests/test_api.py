@@ -59,3 +59,15 @@ def test_a_run_where_every_trial_fails_says_so(
     results = json.loads((out / "results.json").read_text())
     assert results["status"] == "failed" and results["best"] is None
     assert not (out / "best_model.keras").exists()
+
+
+def test_a_budget_too_small_for_one_trial_says_what_to_raise(
+    tmp_path, classification_frame, tiny_space
+) -> None:
+    with pytest.raises(SearchFailed, match="no trial ran; raise --trials or --time-budget"):
+        deepenough.search(
+            classification_frame, space=tiny_space, out=tmp_path / "run", time_budget=1e-3
+        )
+    results = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert results["status"] == "failed"
+    assert results["stop_reason"] == "time budget reached"

@@ -155,6 +155,7 @@ def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
     results = json.loads((run / "results.json").read_text())
     assert set(results) >= CONTRACT_KEYS
     assert results["status"] == "complete" and results["verdict"] is None
+    assert results["stop_reason"] == "trial count reached"
     assert results["target"] == "species" and results["task"] == "classification"
     assert len(results["trials"]) == 3
     assert all(set(t) >= TRIAL_KEYS for t in results["trials"])

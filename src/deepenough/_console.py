@@ -118,7 +118,7 @@ def print_summary(results: dict[str, Any], run_dir: str) -> None:
     table.add_row(
         "trials",
         f"{len(trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
-        f"{counts['failed']} failed)",
+        f"{counts['failed']} failed); stopped: {results['stop_reason']}",
     )
     table.add_row(
         "best",

@@ -139,17 +139,20 @@ def execute(
             best[0] = result.value
         listener.on_trial(result, best[0])
 
-    status = "complete"
+    status, stop_reason = "complete", "trial count reached"
     try:
         trials = run_trials(
             backend, objective, n_trials=options.trials, deadline=deadline, on_trial=on_trial
         )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
-        status, trials = "interrupted", backend.finished()
+        status, stop_reason, trials = "interrupted", "interrupted", backend.finished()
+    if status == "complete" and len(trials) < options.trials:
+        stop_reason = "time budget reached"
 
     winner = _best_trial(trials, metric)
     results = _results(prepared, options, trials, winner, status)
+    results["stop_reason"] = stop_reason
     if winner is None:
         results["status"] = "failed"
         write_outputs(prepared.run_dir, results)

@@ -22,6 +22,7 @@ app = typer.Typer(
 
 EXIT_USER_ERROR = 2
 EXIT_SEARCH_FAILED = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and the summary.")]
@@ -119,6 +120,8 @@ def search(
     with ProgressListener() as listener:
         results = execute(prepared, options, listener, started=started)
     print_summary(results, str(options.out))
+    if results["status"] == "interrupted":
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()

@@ -4,6 +4,7 @@ import pytest
 
 from deepenough import models
 from deepenough.backends import BackendSettings, Proposal, TrialResult, make_backend, run_trials
+from deepenough.backends._optuna import PRUNER_WARMUP_EPOCHS
 from deepenough.errors import UserError
 from deepenough.spaces import load_space
 
@@ -21,7 +22,7 @@ def scored(proposal: Proposal) -> TrialResult:
     """A deterministic stand-in for training: the score follows the config."""
     params = proposal.config.hyperparameters
     value = params["width"] / 16 - abs(params["depth"] - 2) * 0.1
-    for epoch in range(1, 11):
+    for epoch in range(1, PRUNER_WARMUP_EPOCHS + 3):
         proposal.report(epoch, value)
     return TrialResult(
         proposal.number,
@@ -75,9 +76,10 @@ def test_pruning_is_reported_through_the_proposal(space, tmp_path: Path) -> None
     backend = make_backend("optuna", space, settings(tmp_path))
     run_trials(backend, scored, n_trials=6)
     strong, weak = backend.ask(), backend.ask()
-    assert not weak.report(2, -100.0)  # within the pruner's warm-up epochs
-    assert not strong.report(6, 100.0)  # above the median of earlier trials: keep going
-    assert weak.report(6, -100.0)  # far below it: prune
+    warm = PRUNER_WARMUP_EPOCHS + 1
+    assert not weak.report(PRUNER_WARMUP_EPOCHS - 1, -100.0)  # within the warm-up epochs
+    assert not strong.report(warm, 100.0)  # above the median of earlier trials: keep going
+    assert weak.report(warm, -100.0)  # far below it: prune
 
 
 def test_time_budget_stops_before_the_trial_count(space, tmp_path: Path) -> None:

@@ -26,6 +26,9 @@ from deepenough.spaces import (
 logger = logging.getLogger(__name__)
 
 RESULT_ATTR = "deepenough_result"
+PRUNER_WARMUP_EPOCHS = 10
+"""No trial is pruned before this epoch: slow learners (a linear model at a small learning
+rate) trail at first, and pruning them early would bias the shallow-versus-deep comparison."""
 _STATES = {"complete": TrialState.COMPLETE, "pruned": TrialState.PRUNED, "failed": TrialState.FAIL}
 
 
@@ -45,7 +48,9 @@ class OptunaBackend(Backend):
             direction=settings.direction,
             load_if_exists=True,
             sampler=sampler,
-            pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5),
+            pruner=optuna.pruners.MedianPruner(
+                n_startup_trials=5, n_warmup_steps=PRUNER_WARMUP_EPOCHS
+            ),
         )
         self._running: dict[int, optuna.Trial] = {}
 
