@@ -183,12 +183,21 @@ def execute(
 
 
 def _best_trial(trials: list[TrialResult], metric: Metric) -> TrialResult | None:
-    """The best complete trial (pruned ones if none completed); ties go to fewer parameters."""
+    """The best complete trial (pruned ones if none completed); ties go to the lower
+    validation loss, then to fewer parameters."""
     sign = -1.0 if metric.direction == "maximize" else 1.0
     for status in ("complete", "pruned"):
         candidates = [t for t in trials if t.status == status and t.value is not None]
         if candidates:
-            return min(candidates, key=lambda t: (sign * t.value, t.n_params or 0, t.number))
+            return min(
+                candidates,
+                key=lambda t: (
+                    sign * t.value,
+                    t.validation_loss if t.validation_loss is not None else float("inf"),
+                    t.n_params or 0,
+                    t.number,
+                ),
+            )
     return None
 
 

@@ -100,6 +100,15 @@ def get_metric(name: str | None, task: Task) -> Metric:
     return metric
 
 
+def prediction_loss(task: Task, y: np.ndarray, predictions: np.ndarray) -> float:
+    """Cross-entropy of class probabilities, or mean squared error: a finer-grained score
+    than accuracy, used to break ties between equal metric values (lower is better)."""
+    if task == "classification":
+        picked = predictions[np.arange(len(y)), y]
+        return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
+    return float(np.mean((np.ravel(predictions) - y) ** 2))
+
+
 def score_all(task: Task, y: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
     """Every metric that applies to `task`, keyed by name."""
     return {m.name: m.score(y, predictions) for m in METRICS.values() if m.task == task}

@@ -35,6 +35,8 @@ class TrialResult:
     depth: int | None = None
     depth_class: str | None = None
     value: float | None = None
+    validation_loss: float | None = None
+    """Loss at the best epoch: breaks ties between equal metric values."""
     best_epoch: int | None = None
     history_train: tuple[float, ...] = ()
     history_validation: tuple[float, ...] = ()
@@ -55,6 +57,7 @@ class TrialResult:
             "fit_seconds": round(self.fit_seconds, 4),
             "status": self.status,
             "value": self.value,
+            "validation_loss": self.validation_loss,
             "best_epoch": self.best_epoch,
             "history": {
                 "train": list(self.history_train),
@@ -76,6 +79,7 @@ class TrialResult:
             "fit_seconds",
             "status",
             "value",
+            "validation_loss",
             "best_epoch",
             "history",
             "error",
@@ -87,6 +91,7 @@ class TrialResult:
             depth=entry.get("depth"),
             depth_class=entry.get("depth_class"),
             value=entry.get("value"),
+            validation_loss=entry.get("validation_loss"),
             best_epoch=entry.get("best_epoch"),
             history_train=tuple(entry.get("history", {}).get("train", ())),
             history_validation=tuple(entry.get("history", {}).get("validation", ())),

@@ -2,16 +2,21 @@
 
 from deepenough.data._columns import as_floats, as_strings
 from deepenough.data._load import load_dataset
+from deepenough.data._modality import MODALITIES, Layout, detect_layout, parse_image_shape
 from deepenough.data._read import read_csv
 from deepenough.data._spec import ColumnSpec, Dataset, DataSpec, Split
 
 __all__ = [
+    "MODALITIES",
     "ColumnSpec",
     "DataSpec",
     "Dataset",
+    "Layout",
     "Split",
     "as_floats",
     "as_strings",
+    "detect_layout",
     "load_dataset",
+    "parse_image_shape",
     "read_csv",
 ]

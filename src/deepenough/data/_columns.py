@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deepenough.data._modality import Layout
 from deepenough.data._spec import ColumnKind, ColumnSpec
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,24 @@ def fit_column(name: str, kind: ColumnKind, train_values: pd.Series) -> ColumnSp
     return ColumnSpec(
         name=name, kind=kind, has_missing=bool((strings == "").any()), vocabulary=vocabulary
     )
+
+
+def fit_channels(layout: Layout, train: pd.DataFrame) -> tuple[ColumnSpec, ...]:
+    """Sequence or image columns: one mean and standard deviation per channel, so the
+    shape of each series survives standardisation; gaps take the channel mean."""
+    per_channel = len(layout.columns) // max(len(layout.channels), 1)
+    specs = []
+    for start in range(0, len(layout.columns), per_channel):
+        names = list(layout.columns[start : start + per_channel])
+        values = train[names].to_numpy(dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if finite.size else 0.0
+        std = float(finite.std()) if finite.size else 0.0
+        specs.extend(
+            ColumnSpec(name=n, kind="numeric", mean=mean, std=std if std > 0 else 1.0)
+            for n in names
+        )
+    return tuple(specs)
 
 
 def describe_column(values: pd.Series, kind: ColumnKind) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from deepenough.data._columns import (
     column_kind,
     describe_column,
     drop_reason,
+    fit_channels,
     fit_column,
 )
+from deepenough.data._modality import detect_layout, parse_image_shape
 from deepenough.data._read import read_csv
 from deepenough.data._spec import Dataset, DataSpec, Split
 from deepenough.data._target import (
@@ -41,13 +43,17 @@ def load_dataset(
     task: str | None = None,
     test_data: str | Path | pd.DataFrame | None = None,
     seed: int = 0,
+    modality: str | None = None,
+    image_shape: str | tuple[int, int, int] | None = None,
 ) -> Dataset:
     """Read, profile and split the data.
 
     The target is `target` or the last column. Without `test_data`, rows are
     split 60/20/20 into train, validation and test (stratified for
     classification); with it, the data is split 80/20 into train and
-    validation and `test_data` is the test set.
+    validation and `test_data` is the test set. The modality (tabular,
+    sequence, image) is detected from the column layout unless `modality` or
+    `image_shape` ("28x28", "32x32x3") says otherwise.
     """
     frame = _as_frame(data, "data")
     target = _resolve_target(frame, target)
@@ -56,9 +62,20 @@ def load_dataset(
 
     kinds = {c: column_kind(frame[c]) for c in frame.columns if c != target}
     dropped = {c: reason for c in kinds if (reason := drop_reason(frame[c], kinds[c]))}
+    # A constant column may still be a time step or a pixel (an image's blank border).
+    candidates = [
+        c
+        for c in kinds
+        if not dropped.get(c, "constant").startswith("ID-like")
+        and dropped.get(c) != "every value is missing"
+    ]
+    shape = image_shape if not isinstance(image_shape, str) else parse_image_shape(image_shape)
+    layout = detect_layout(frame, candidates, requested=modality, image_shape=shape)
+    if layout.modality != "tabular":
+        dropped = {c: r for c, r in dropped.items() if c not in layout.columns}
     for column, reason in dropped.items():
         logger.info("dropped column %r: %s", column, reason)
-    features = [c for c in kinds if c not in dropped]
+    features = list(layout.columns) or [c for c in kinds if c not in dropped]
     if not features:
         raise DataError(
             "No usable feature column is left after dropping constant and ID-like columns",
@@ -74,7 +91,10 @@ def load_dataset(
         test_features, y_test = _prepare_test(test_frame, target, features, found_task, classes)
 
     train_features = frame.iloc[train_idx][features].reset_index(drop=True)
-    columns = tuple(fit_column(c, kinds[c], train_features[c]) for c in features)
+    if layout.modality == "tabular":
+        columns = tuple(fit_column(c, kinds[c], train_features[c]) for c in features)
+    else:
+        columns = fit_channels(layout, train_features)
     y_train = y_all[train_idx]
     spec = DataSpec(
         task=found_task,
@@ -83,6 +103,10 @@ def load_dataset(
         classes=classes,
         target_mean=float(np.mean(y_train)) if found_task == "regression" else 0.0,
         target_std=_target_std(y_train) if found_task == "regression" else 1.0,
+        modality=layout.modality,
+        channels=max(len(layout.channels), 1) if layout.modality != "tabular" else 0,
+        sequence_length=layout.length,
+        image_shape=layout.image_shape,
     )
     train = Split(train_features, y_train)
     validation = Split(frame.iloc[valid_idx][features].reset_index(drop=True), y_all[valid_idx])
@@ -90,6 +114,15 @@ def load_dataset(
     profile = _profile(
         frame, kinds, dropped, dropped_rows, spec, task_reason, (train, validation, test)
     )
+    profile["modality_reason"] = layout.reason
+    if layout.modality != "tabular":
+        profile["layout"] = {
+            "channels": list(layout.channels),
+            "length": layout.length,
+            "image_shape": list(layout.image_shape) if layout.image_shape else None,
+            "columns": len(layout.columns),
+        }
+        profile["columns"] = [c for c in profile["columns"] if c["name"] not in layout.columns]
     return Dataset(spec, train, validation, test, profile)
 
 
@@ -230,7 +263,6 @@ def _profile(
         "task": spec.task,
         "task_reason": task_reason,
         "modality": spec.modality,
-        "modality_reason": "no sequence or image layout was detected",
         "split": {"train": len(train), "validation": len(validation), "test": len(test)},
     }
     if spec.task == "classification":

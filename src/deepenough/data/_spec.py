@@ -45,6 +45,12 @@ class DataSpec:
     target_mean: float = 0.0
     target_std: float = 1.0
     modality: str = "tabular"
+    channels: int = 0
+    """Sequences and images: how many column runs (channels) the packed columns hold, one
+    after the other. An image from a single run packs its channels per pixel instead."""
+    sequence_length: int = 0
+    image_shape: tuple[int, int, int] | None = None
+    """Images: (height, width, channels), pixels in row-major order."""
 
     @property
     def n_outputs(self) -> int:

@@ -48,6 +48,7 @@ def export_trial(
     keras.utils.set_random_seed(seed)
     body = models.build(trial.config, dataset.spec)
     epochs = max(int(trial.best_epoch or 1), 1)
+    models.pretrain(body, trial.config, train_and_validation.x)
     fit_seconds = fit_epochs(
         body, train_and_validation, spec=dataset.spec, training=trial.config.training, epochs=epochs
     )

@@ -8,7 +8,7 @@ from deepenough.models._features import (
     raw_inputs,
     vocabulary_layer_name,
 )
-from deepenough.models._registry import FAMILIES, build, catalog, depth
+from deepenough.models._registry import FAMILIES, build, catalog, depth, pretrain
 
 __all__ = [
     "FAMILIES",
@@ -19,6 +19,7 @@ __all__ = [
     "encode",
     "encoder_graph",
     "feature_width",
+    "pretrain",
     "raw_inputs",
     "vocabulary_layer_name",
 ]

@@ -1,4 +1,4 @@
-"""The output layer and what it means, shared by every family."""
+"""What every family shares: the packed input, its reshaping, and the output layer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,27 @@ import keras
 from keras import layers
 
 from deepenough.data import DataSpec
+from deepenough.models._features import feature_width
+
+
+def features_input(spec: DataSpec) -> keras.KerasTensor:
+    """The packed feature vector a family's body takes."""
+    return keras.Input(shape=(feature_width(spec),), name="features")
+
+
+def structured(packed: keras.KerasTensor, spec: DataSpec) -> keras.KerasTensor:
+    """Packed features as (steps, channels) for sequences or (height, width, channels) for
+    images; tabular data stays flat."""
+    if spec.modality == "sequence":
+        x = layers.Reshape((spec.channels, spec.sequence_length), name="to_channels")(packed)
+        return layers.Permute((2, 1), name="to_steps")(x)
+    if spec.modality == "image":
+        height, width, channels = spec.image_shape  # type: ignore[misc]
+        if spec.channels == channels > 1:  # one column run per channel
+            x = layers.Reshape((channels, height, width), name="to_planes")(packed)
+            return layers.Permute((2, 3, 1), name="to_pixels")(x)
+        return layers.Reshape((height, width, channels), name="to_pixels")(packed)
+    return packed
 
 
 def output_layer(spec: DataSpec) -> layers.Dense:
@@ -13,7 +34,3 @@ def output_layer(spec: DataSpec) -> layers.Dense:
     if spec.task == "classification":
         return layers.Dense(spec.n_outputs, activation="softmax", name="output")
     return layers.Dense(1, name="output")
-
-
-def features_input(width: int) -> keras.KerasTensor:
-    return keras.Input(shape=(width,), name="features")

@@ -2,7 +2,8 @@
 
 A family is a module with `SCHEMA` (its hyperparameter rules and modalities),
 `depth(hyperparameters) -> int` and a pure `build(config, spec) -> keras.Model`
-mapping packed features to the output. Adding a family means adding its
+mapping packed features to the output; a family with an unsupervised stage
+also has `pretrain(model, config, x)`. Adding a family means adding its
 module and one line here.
 """
 
@@ -12,12 +13,20 @@ from collections.abc import Mapping
 from types import ModuleType
 
 import keras
+import numpy as np
 
 from deepenough.data import DataSpec
-from deepenough.models import mlp
+from deepenough.models import autoencoder, cnn, mlp, recursive, resmlp, rnn
 from deepenough.spaces import Config, FamilySchema
 
-FAMILIES: Mapping[str, ModuleType] = {"mlp": mlp}
+FAMILIES: Mapping[str, ModuleType] = {
+    "mlp": mlp,
+    "resmlp": resmlp,
+    "recursive": recursive,
+    "autoencoder": autoencoder,
+    "cnn": cnn,
+    "rnn": rnn,
+}
 
 
 def catalog() -> dict[str, FamilySchema]:
@@ -32,3 +41,10 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 def depth(config: Config) -> int:
     """Hidden Dense, convolution and recurrent layers, each application of a shared one counted."""
     return FAMILIES[config.family].depth(config.hyperparameters)
+
+
+def pretrain(model: keras.Model, config: Config, x: np.ndarray) -> None:
+    """Run the family's unsupervised stage on the training features, if it has one."""
+    stage = getattr(FAMILIES[config.family], "pretrain", None)
+    if stage is not None:
+        stage(model, config, x)

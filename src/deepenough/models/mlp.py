@@ -9,7 +9,6 @@ import keras
 from keras import layers
 
 from deepenough.data import DataSpec
-from deepenough.models._features import feature_width
 from deepenough.models._head import features_input, output_layer
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
@@ -32,12 +31,10 @@ def depth(hyperparameters: Mapping[str, Any]) -> int:
 
 def build(config: Config, spec: DataSpec) -> keras.Model:
     params = config.hyperparameters
-    inputs = features_input(feature_width(spec))
+    inputs = features_input(spec)
     x = inputs
     for i in range(depth(params)):
-        x = layers.Dense(int(params["width"]), activation=params["activation"], name=f"dense_{i}")(
-            x
-        )
+        x = layers.Dense(params["width"], activation=params["activation"], name=f"dense_{i}")(x)
         if params["dropout"] > 0:
             x = layers.Dropout(float(params["dropout"]), name=f"dropout_{i}")(x)
     return keras.Model(inputs, output_layer(spec)(x), name="mlp")

@@ -10,8 +10,8 @@ _STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2}
 
 
 def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
-    """One row per trial: complete trials best first (ties: fewer parameters), then pruned,
-    then failed."""
+    """One row per trial: complete trials best first (ties: lower validation loss, then fewer
+    parameters), then pruned, then failed."""
     metric = results["metric"]
     rows = []
     for trial in results["trials"]:
@@ -22,6 +22,7 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
             "depth": trial["depth"],
             "depth_class": trial.get("depth_class"),
             metric["name"]: trial["value"],
+            "validation_loss": trial.get("validation_loss"),
             "best_epoch": trial["best_epoch"],
             "n_params": trial["n_params"],
             "fit_seconds": trial["fit_seconds"],
@@ -34,8 +35,8 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["_status"] = table["status"].map(_STATUS_ORDER)
     table = table.sort_values(
-        ["_status", metric["name"], "n_params", "trial"],
-        ascending=[True, metric["direction"] == "minimize", True, True],
+        ["_status", metric["name"], "validation_loss", "n_params", "trial"],
+        ascending=[True, metric["direction"] == "minimize", True, True, True],
         na_position="last",
     ).drop(columns="_status")
     table.insert(0, "rank", range(1, len(table) + 1))

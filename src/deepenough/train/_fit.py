@@ -13,9 +13,11 @@ import numpy as np
 
 from deepenough.backends import EpochReporter
 from deepenough.data import DataSpec
-from deepenough.metrics import Metric
+from deepenough.metrics import Metric, prediction_loss
 
 PREDICT_CHUNK = 8192
+MIN_LOSS_IMPROVEMENT = 1e-3
+"""A tie in the metric counts as an improvement only when the loss falls by this fraction."""
 MAX_TRAIN_ROWS_SCORED = 5000
 """Train-set scores per epoch use at most this many rows (a fixed subset) to stay cheap."""
 
@@ -41,6 +43,7 @@ class FitReport:
     history_validation: tuple[float, ...]
     best_epoch: int
     best_value: float
+    best_loss: float
     pruned: bool
     fit_seconds: float
 
@@ -90,6 +93,7 @@ def fit_with_validation(
         history_validation=tuple(scorer.history_validation),
         best_epoch=scorer.best_epoch,
         best_value=scorer.best_value,
+        best_loss=scorer.best_loss,
         pruned=scorer.pruned,
         fit_seconds=fit_seconds,
     )
@@ -133,7 +137,11 @@ class _StopOnNonFiniteLoss(keras.callbacks.Callback):
 
 
 class _EpochScorer(_StopOnNonFiniteLoss):
-    """Scores train and validation data after each epoch; stops early, prunes, keeps the best."""
+    """Scores train and validation data after each epoch; stops early, prunes, keeps the best.
+
+    The best epoch has the best validation metric; among equal metric values (common
+    for accuracy on a small validation set) the one whose validation loss is clearly lower.
+    """
 
     def __init__(
         self,
@@ -152,19 +160,22 @@ class _EpochScorer(_StopOnNonFiniteLoss):
         self.history_train: list[float] = []
         self.history_validation: list[float] = []
         self.best_value = math.nan
+        self.best_loss = math.inf
         self.best_epoch = 0
         self.best_weights: list[np.ndarray] | None = None
         self.pruned = False
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         super().on_epoch_end(epoch, logs)
-        value = self._score(self.validation, epoch)
-        self.history_train.append(self._score(self.train, epoch))
+        value, loss = self._score(self.validation, epoch)
+        self.history_train.append(self._score(self.train, epoch)[0])
         self.history_validation.append(value)
         if math.isfinite(value) and (
-            math.isnan(self.best_value) or self.metric.better(value, self.best_value)
+            math.isnan(self.best_value)
+            or self.metric.better(value, self.best_value)
+            or (value == self.best_value and loss < self.best_loss * (1 - MIN_LOSS_IMPROVEMENT))
         ):
-            self.best_value, self.best_epoch = value, epoch + 1
+            self.best_value, self.best_loss, self.best_epoch = value, loss, epoch + 1
             self.best_weights = self.model.get_weights()
         if self.report(epoch + 1, value):
             self.pruned = True
@@ -172,11 +183,15 @@ class _EpochScorer(_StopOnNonFiniteLoss):
         elif epoch + 1 - self.best_epoch >= self.patience:
             self.model.stop_training = True
 
-    def _score(self, data: PackedData, epoch: int) -> float:
+    def _score(self, data: PackedData, epoch: int) -> tuple[float, float]:
+        """(metric value, loss) of the model's predictions for `data`."""
         predictions = predict(self.model, data.x, self.spec)
         if not np.isfinite(predictions).all():
             # Cross-entropy clips probabilities, so NaN weights can hide behind a finite loss.
             raise NonFiniteLoss(
                 f"the model's predictions became NaN or infinite in epoch {epoch + 1}"
             )
-        return round(self.metric.score(data.y, predictions), 6)
+        return (
+            round(self.metric.score(data.y, predictions), 6),
+            prediction_loss(self.spec.task, data.y, predictions),
+        )

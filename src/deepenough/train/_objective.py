@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from dataclasses import dataclass
 
 import keras
@@ -42,6 +43,7 @@ class TrialObjective:
             keras.utils.set_random_seed(self.seed + proposal.number)
             model = models.build(config, self.spec)
             n_params = int(model.count_params())
+            pretrain_seconds = _timed(models.pretrain, model, config, self.train.x)
             fitted = fit_with_validation(
                 model,
                 self.train,
@@ -71,12 +73,19 @@ class TrialObjective:
             **base,
             status="pruned" if fitted.pruned else "complete",
             value=fitted.best_value,
+            validation_loss=round(fitted.best_loss, 6),
             best_epoch=fitted.best_epoch,
             history_train=fitted.history_train,
             history_validation=fitted.history_validation,
             n_params=n_params,
-            fit_seconds=fitted.fit_seconds,
+            fit_seconds=pretrain_seconds + fitted.fit_seconds,
         )
+
+
+def _timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
 
 
 def _reason(error: Exception) -> str:
