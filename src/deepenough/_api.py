@@ -61,6 +61,8 @@ def search(
     overwrite: bool = False,
     backend: str = "optuna",
     storage: str | None = None,
+    modality: str | None = None,
+    image_shape: str | None = None,
     listener: SearchListener | None = None,
 ) -> SearchResult:
     """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
@@ -82,6 +84,8 @@ def search(
         overwrite=overwrite,
         backend=backend,
         storage=storage,
+        modality=modality,
+        image_shape=image_shape,
         command=f"deepenough.search({_describe(data)!r}, ...)",
     )
     results = run_search(data, options, listener)

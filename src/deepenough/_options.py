@@ -28,6 +28,8 @@ class SearchOptions:
     overwrite: bool = False
     backend: str = "optuna"
     storage: str | None = None
+    modality: str | None = None
+    image_shape: str | None = None
     command: str | None = None
 
     def __post_init__(self) -> None:

@@ -73,6 +73,8 @@ def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared
         task=options.task,
         test_data=options.test_data,
         seed=options.seed,
+        modality=options.modality,
+        image_shape=options.image_shape,
     )
     space = load_space(options.space, models.catalog()).for_modality(dataset.spec.modality)
     if not space.families:

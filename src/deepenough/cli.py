@@ -82,6 +82,13 @@ def search(
     seed: Annotated[int, typer.Option(help="Seed for the split, the sampler and training.")] = 0,
     resume: Annotated[bool, typer.Option(help="Continue the study in --out.")] = False,
     overwrite: Annotated[bool, typer.Option(help="Replace the run in --out.")] = False,
+    modality: Annotated[
+        str | None,
+        typer.Option(help="tabular, sequence or image [default: detected from the columns]."),
+    ] = None,
+    image_shape: Annotated[
+        str | None, typer.Option(help="Image size of the pixel columns, e.g. 28x28 or 32x32x3.")
+    ] = None,
     storage: Annotated[
         str | None,
         typer.Option(
@@ -109,6 +116,8 @@ def search(
         resume=resume,
         overwrite=overwrite,
         storage=storage,
+        modality=modality,
+        image_shape=image_shape,
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()
@@ -170,6 +179,37 @@ def report(
 
     path = rerender_report(run_dir)
     console.print(f"wrote {path}")
+
+
+spaces_app = typer.Typer(help="List and show the built-in search spaces.", no_args_is_help=True)
+app.add_typer(spaces_app, name="spaces")
+
+
+@spaces_app.command("list")
+@_user_errors_exit_2
+def spaces_list() -> None:
+    """List the built-in search spaces with their families."""
+    import yaml
+
+    from deepenough._console import stdout
+    from deepenough.spaces import builtin_spaces, resolve_space
+
+    for name in builtin_spaces():
+        raw = yaml.safe_load(resolve_space(name)[1])
+        families = ", ".join(raw.get("families", {}))
+        stdout.print(f"[bold]{name}[/bold]  {raw.get('description', '')}")
+        stdout.print(f"  families: {families}")
+
+
+@spaces_app.command("show")
+@_user_errors_exit_2
+def spaces_show(
+    name: Annotated[str, typer.Argument(help="A built-in space name or a YAML file.")],
+) -> None:
+    """Print a search space's YAML (copy it to start your own)."""
+    from deepenough.spaces import resolve_space
+
+    sys.stdout.write(resolve_space(name)[1])
 
 
 def main() -> None:

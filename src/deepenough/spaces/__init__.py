@@ -1,6 +1,6 @@
 """Search spaces: declarative YAML over families, depth, width and training settings."""
 
-from deepenough.spaces._load import MODALITIES, builtin_spaces, load_space, parse_space
+from deepenough.spaces._load import builtin_spaces, load_space, parse_space, resolve_space
 from deepenough.spaces._params import (
     CategoricalParam,
     FixedParam,
@@ -12,7 +12,6 @@ from deepenough.spaces._rules import TRAINING_RULES, FamilySchema, ParamRule
 from deepenough.spaces._space import Config, FamilySpace, SearchSpace
 
 __all__ = [
-    "MODALITIES",
     "TRAINING_RULES",
     "CategoricalParam",
     "Config",
@@ -27,4 +26,5 @@ __all__ = [
     "builtin_spaces",
     "load_space",
     "parse_space",
+    "resolve_space",
 ]

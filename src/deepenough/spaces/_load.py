@@ -17,7 +17,6 @@ from deepenough.spaces._space import DEFAULT_SHALLOW_MAX_DEPTH, FamilySpace, Sea
 BUILTIN_PACKAGE = "deepenough.search_spaces"
 _TOP_KEYS = {"shallow_max_depth", "training", "families", "description"}
 _FAMILY_KEYS = {"hyperparameters", "modalities"}
-MODALITIES = ("tabular", "sequence", "image")
 
 
 def builtin_spaces() -> list[str]:
@@ -86,7 +85,10 @@ def parse_space(raw: Any, catalog: Mapping[str, FamilySchema], source: str) -> S
     if not isinstance(training_raw, dict):
         _fail(source, "training", "must map training hyperparameter names to values", training_raw)
     training = _parse_params(source, "training", training_raw, TRAINING_RULES)
-    return SearchSpace(families, training, depth, source)
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        _fail(source, "description", "must be text", description)
+    return SearchSpace(families, training, depth, source, description)
 
 
 def _parse_family(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from deepenough.spaces._params import Param
@@ -27,6 +27,7 @@ class SearchSpace:
     training: Mapping[str, Param]
     shallow_max_depth: int = DEFAULT_SHALLOW_MAX_DEPTH
     source: str = "<memory>"
+    description: str = ""
 
     def depth_class(self, depth: int) -> str:
         """linear (no hidden layer), shallow (up to `shallow_max_depth`) or deep."""
@@ -37,7 +38,7 @@ class SearchSpace:
     def for_modality(self, modality: str) -> SearchSpace:
         """The families of this space that apply to `modality`."""
         families = {n: f for n, f in self.families.items() if modality in f.modalities}
-        return SearchSpace(families, self.training, self.shallow_max_depth, self.source)
+        return replace(self, families=families)
 
 
 @dataclass(frozen=True)
