@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import deepenough
@@ -71,3 +72,31 @@ def test_a_budget_too_small_for_one_trial_says_what_to_raise(
     results = json.loads((tmp_path / "run" / "results.json").read_text())
     assert results["status"] == "failed"
     assert results["stop_reason"] == "time budget reached"
+
+
+SEQUENCE_SPACE = """\
+families:
+  cnn:
+    hyperparameters:
+      blocks: {type: int, low: 1, high: 2}
+      filters: 4
+      kernel_size: 3
+  rnn:
+    hyperparameters: {cell: gru, layers: 1, units: 4}
+training: {learning_rate: 0.01, batch_size: 32, max_epochs: 2, patience: 2}
+"""
+
+
+def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    trend = rng.choice([-1.0, 1.0], size=120)
+    walks = trend[:, None] * np.arange(20) / 20 + rng.normal(scale=0.2, size=(120, 20))
+    frame = pd.DataFrame(walks, columns=[f"t{i}" for i in range(20)])
+    frame["label"] = np.where(trend > 0, "up", "down")
+    space = tmp_path / "sequence.yaml"
+    space.write_text(SEQUENCE_SPACE)
+    result = deepenough.search(frame, space=space, trials=3, out=tmp_path / "run")
+    assert result.results["data"]["modality"] == "sequence"
+    assert {t["family"] for t in result.results["trials"]} <= {"cnn", "rnn"}
+    assert "t0" in result.best_model.input  # one raw input per column, reshaped inside
+    assert "sequence" in result.report_path.read_text()

@@ -239,3 +239,14 @@ def test_report_is_rerendered_from_results_json(penguins_run: Path, tmp_path: Pa
     assert (run / "report.html").read_text() == (
         penguins_run / "reports" / "penguins" / "report.html"
     ).read_text()
+
+
+def test_spaces_list_and_show() -> None:
+    listed = runner.invoke(app, ["spaces", "list"])
+    assert listed.exit_code == 0
+    for name in ("default", "tabular", "sequence", "image", "quick"):
+        assert name in listed.stdout
+    shown = runner.invoke(app, ["spaces", "show", "quick"])
+    assert shown.exit_code == 0 and "families:" in shown.stdout
+    missing = runner.invoke(app, ["spaces", "show", "nope"])
+    assert missing.exit_code == 2 and "Unknown search space 'nope'" in missing.stderr

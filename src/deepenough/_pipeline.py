@@ -21,6 +21,7 @@ from deepenough import models
 from deepenough._manifest import data_sha256, manifest
 from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
+from deepenough._selection import select_winner, uses_cross_validation
 from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
@@ -34,6 +35,12 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "best_model.keras"
+TRIALS_PER_BUDGET = 8
+SEARCH_SHARE_WITH_CV = 0.75
+"""With --time-budget on small data, the search stops by this share of the budget..."""
+SELECTION_END_SHARE = 0.9
+"""...and cross-validating candidates by this one, leaving the rest for refit and report."""
+"""With --time-budget, no trial may train for longer than this fraction of the budget."""
 
 
 class SearchListener(Protocol):
@@ -112,8 +119,13 @@ def execute(
     """The search proper, on inputs that `prepare` has checked."""
     listener = listener or _Silent()
     started = time.monotonic() if started is None else started
-    deadline = started + options.time_budget if options.time_budget else None
     dataset, metric = prepared.dataset, prepared.metric
+    cross_validating = uses_cross_validation(len(dataset.train) + len(dataset.validation))
+    search_deadline = selection_deadline = None
+    if options.time_budget:  # leave time for cross-validation, the refit and the report
+        search_share = SEARCH_SHARE_WITH_CV if cross_validating else 1.0
+        search_deadline = started + search_share * options.time_budget
+        selection_deadline = started + SELECTION_END_SHARE * options.time_budget
 
     listener.on_stage("encoding features")
     encoder = models.build_encoder(dataset.spec)
@@ -129,7 +141,13 @@ def execute(
         BackendSettings(prepared.run_dir, metric.direction, options.seed, options.storage),
     )
     objective = TrialObjective(
-        dataset.spec, prepared.space, metric, train, validation, options.seed
+        dataset.spec,
+        prepared.space,
+        metric,
+        train,
+        validation,
+        options.seed,
+        max_trial_seconds=options.time_budget / TRIALS_PER_BUDGET if options.time_budget else None,
     )
     listener.on_start(options.trials, len(backend.finished()))
     best: list[float | None] = [None]
@@ -144,7 +162,11 @@ def execute(
     status, stop_reason = "complete", "trial count reached"
     try:
         trials = run_trials(
-            backend, objective, n_trials=options.trials, deadline=deadline, on_trial=on_trial
+            backend,
+            objective,
+            n_trials=options.trials,
+            deadline=search_deadline,
+            on_trial=on_trial,
         )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
@@ -152,27 +174,30 @@ def execute(
     if status == "complete" and len(trials) < options.trials:
         stop_reason = "time budget reached"
 
-    winner = _best_trial(trials, metric)
+    both = PackedData(
+        np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
+    )
+    if cross_validating and len(trials) > 1:
+        listener.on_stage("cross-validating the best trials")
+    selection = select_winner(
+        trials, metric, dataset.spec, both, seed=options.seed, deadline=selection_deadline
+    )
+    winner = selection.winner if selection else None
     results = _results(prepared, options, trials, winner, status)
     results["stop_reason"] = stop_reason
-    if winner is None:
+    if selection is None:
         results["status"] = "failed"
         write_outputs(prepared.run_dir, results)
         raise SearchFailed(_failure_summary(trials))
+    results["selection"] = selection.details
+    if "means" in selection.details:
+        results["best"]["cv_mean"] = selection.details["means"][str(winner.number)]
 
     listener.on_stage(f"refitting trial {winner.number} on train + validation")
-    export = export_trial(
-        winner,
-        dataset,
-        PackedData(
-            np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
-        ),
-        prepared.run_dir / MODEL_FILE,
-        seed=options.seed,
-    )
+    export = export_trial(winner, dataset, both, prepared.run_dir / MODEL_FILE, seed=options.seed)
     results["export"] = {
         "trial": winner.number,
-        "reason": f"best validation {metric.name} among the complete trials",
+        "reason": selection.reason,
         "file": MODEL_FILE,
         "epochs": export.epochs,
         "fit_seconds": round(export.fit_seconds, 4),
@@ -182,25 +207,6 @@ def execute(
     listener.on_stage("writing report")
     write_outputs(prepared.run_dir, results)
     return results
-
-
-def _best_trial(trials: list[TrialResult], metric: Metric) -> TrialResult | None:
-    """The best complete trial (pruned ones if none completed); ties go to the lower
-    validation loss, then to fewer parameters."""
-    sign = -1.0 if metric.direction == "maximize" else 1.0
-    for status in ("complete", "pruned"):
-        candidates = [t for t in trials if t.status == status and t.value is not None]
-        if candidates:
-            return min(
-                candidates,
-                key=lambda t: (
-                    sign * t.value,
-                    t.validation_loss if t.validation_loss is not None else float("inf"),
-                    t.n_params or 0,
-                    t.number,
-                ),
-            )
-    return None
 
 
 def _results(

@@ -105,7 +105,7 @@ def prediction_loss(task: Task, y: np.ndarray, predictions: np.ndarray) -> float
     than accuracy, used to break ties between equal metric values (lower is better)."""
     if task == "classification":
         picked = predictions[np.arange(len(y)), y]
-        return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
+        return float(np.mean(-np.log(np.clip(picked, 1e-12, 1.0)))) + 0.0  # no -0.0
     return float(np.mean((np.ravel(predictions) - y) ** 2))
 
 

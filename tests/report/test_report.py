@@ -48,6 +48,7 @@ def results():
             "split": {"train": 60, "validation": 20, "test": 20},
             "task_reason": "labels",
             "modality": "tabular",
+            "modality_reason": "the columns do not form numbered runs of one length",
             "columns": [
                 {
                     "name": "<script>alert(1)</script>",
@@ -93,3 +94,4 @@ def test_report_is_self_contained_and_escapes_data_strings(results) -> None:
     assert html.count("Plotly.newPlot") == 1
     assert "plotly.js v" in html.lower() or "plotly.js" in html
     assert "NonFiniteLoss: boom" in html
+    assert "because the columns do not form numbered runs" in html

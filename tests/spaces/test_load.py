@@ -140,3 +140,28 @@ def test_unknown_space_name_lists_the_builtin_ones(tmp_path: Path) -> None:
 def test_config_flat_round_trip() -> None:
     config = Config("mlp", {"depth": 2, "width": 8}, {"learning_rate": 0.01, "batch_size": 32})
     assert Config.from_flat(config.flat()) == config
+
+
+@pytest.mark.parametrize(
+    ("name", "modality", "families"),
+    [
+        ("default", "tabular", {"mlp", "resmlp", "recursive", "autoencoder"}),
+        ("default", "sequence", {"mlp", "resmlp", "recursive", "autoencoder", "cnn", "rnn"}),
+        ("default", "image", {"mlp", "resmlp", "cnn"}),
+        ("tabular", "tabular", {"mlp", "resmlp", "recursive", "autoencoder"}),
+        ("sequence", "sequence", {"mlp", "resmlp", "cnn", "rnn"}),
+        ("image", "image", {"mlp", "resmlp", "cnn"}),
+        ("quick", "sequence", {"mlp", "cnn", "rnn"}),
+    ],
+)
+def test_spaces_search_the_families_that_apply(name, modality, families) -> None:
+    space = load_space(name, CATALOG)
+    assert space.description
+    assert set(space.for_modality(modality).families) == families
+
+
+def test_a_family_can_be_limited_to_fewer_modalities() -> None:
+    space = parse("families: {mlp: {modalities: [tabular]}, cnn: {}}")
+    assert set(space.for_modality("sequence").families) == {"cnn"}
+    with pytest.raises(SpaceError, match=r"families.cnn.modalities: must be a list drawn from"):
+        parse("families: {cnn: {modalities: [tabular]}}")

@@ -84,3 +84,23 @@ def test_a_builder_error_fails_only_that_trial(classification_frame, tiny_space)
     )
     result = objective_for(classification_frame, tiny_space)(Proposal(1, bad))
     assert result.status == "failed" and "nonsense" in result.error
+
+
+def test_small_training_sets_are_repeated_to_a_minimum_of_steps() -> None:
+    from deepenough.train import repeat_rows
+    from deepenough.train._fit import MIN_STEPS_PER_EPOCH
+
+    rows = np.arange(40)
+    repeated = repeat_rows(rows, batch_size=32)
+    assert len(repeated) >= MIN_STEPS_PER_EPOCH * 32
+    assert len(repeated) % 40 == 0 and set(repeated) == set(rows)
+    assert len(repeat_rows(np.arange(5000), batch_size=32)) == 5000
+
+
+def test_a_trial_time_cap_keeps_the_best_epoch_so_far(classification_frame, tiny_space) -> None:
+    objective = objective_for(classification_frame, tiny_space)
+    capped = type(objective)(**{**objective.__dict__, "max_trial_seconds": 0.0})
+    result = capped(Proposal(0, config(max_epochs=30, patience=30)))
+    assert result.status == "complete"
+    assert len(result.history_validation) == 1 and result.best_epoch == 1
+    assert result.to_dict()["time_capped"] is True

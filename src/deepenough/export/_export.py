@@ -18,7 +18,7 @@ from deepenough.data import Dataset
 from deepenough.export._inputs import inputs_from_frame
 from deepenough.export._wrap import wrap_for_export
 from deepenough.metrics import score_all
-from deepenough.train import PackedData, fit_epochs
+from deepenough.train import PackedData, fit_epochs, repeat_rows
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ def export_trial(
     keras.utils.set_random_seed(seed)
     body = models.build(trial.config, dataset.spec)
     epochs = max(int(trial.best_epoch or 1), 1)
-    models.pretrain(body, trial.config, train_and_validation.x)
+    batch_size = int(trial.config.training["batch_size"])
+    models.pretrain(body, trial.config, repeat_rows(train_and_validation.x, batch_size))
     fit_seconds = fit_epochs(
         body, train_and_validation, spec=dataset.spec, training=trial.config.training, epochs=epochs
     )

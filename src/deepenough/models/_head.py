@@ -8,6 +8,14 @@ from keras import layers
 from deepenough.data import DataSpec
 from deepenough.models._features import feature_width
 
+BATCH_NORM_MOMENTUM = 0.9
+"""Keras' default 0.99 needs hundreds of steps before its moving averages, which inference
+uses, fit the data: on small data sets validation then sits at chance for many epochs."""
+
+
+def batch_norm(name: str) -> layers.BatchNormalization:
+    return layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM, name=name)
+
 
 def features_input(spec: DataSpec) -> keras.KerasTensor:
     """The packed feature vector a family's body takes."""

@@ -47,7 +47,8 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 
 
 def pretrain(model: keras.Model, config: Config, x: np.ndarray) -> None:
-    """Fit the model's encoder as a denoising autoencoder on `x` (no labels)."""
+    """Fit the model's encoder as a denoising autoencoder on `x` (no labels); the caller
+    passes `x` repeated as for supervised epochs (see `train.repeat_rows`)."""
     p = config.hyperparameters
     if int(p["pretrain_epochs"]) == 0:
         return

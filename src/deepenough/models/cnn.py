@@ -16,7 +16,7 @@ import keras
 from keras import layers
 
 from deepenough.data import DataSpec
-from deepenough.models._head import features_input, output_layer, structured
+from deepenough.models._head import batch_norm, features_input, output_layer, structured
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
 SCHEMA = FamilySchema(
@@ -61,5 +61,5 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 
 def _conv_bn(conv, p, x, name: str, *, relu: bool):
     x = conv(p["filters"], p["kernel_size"], padding="same", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(name=f"{name}_norm")(x)
+    x = batch_norm(f"{name}_norm")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x

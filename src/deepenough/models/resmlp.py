@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 from deepenough.data import DataSpec
-from deepenough.models._head import features_input, output_layer
+from deepenough.models._head import batch_norm, features_input, output_layer
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
 SCHEMA = FamilySchema(
@@ -52,8 +52,4 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 
 
 def _norm(kind: str, name: str) -> layers.Layer:
-    return (
-        layers.BatchNormalization(name=name)
-        if kind == "batch"
-        else layers.LayerNormalization(name=name)
-    )
+    return batch_norm(name) if kind == "batch" else layers.LayerNormalization(name=name)

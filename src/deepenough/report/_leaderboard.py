@@ -10,9 +10,11 @@ _STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2}
 
 
 def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
-    """One row per trial: complete trials best first (ties: lower validation loss, then fewer
-    parameters), then pruned, then failed."""
+    """One row per trial, rank 1 the exported one: cross-validated trials by their mean score
+    (small data), then complete trials by validation score (ties: lower validation loss,
+    then fewer parameters), then pruned, then failed."""
     metric = results["metric"]
+    cv_means = (results.get("selection") or {}).get("means", {})
     rows = []
     for trial in results["trials"]:
         row = {
@@ -23,6 +25,7 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
             "depth_class": trial.get("depth_class"),
             metric["name"]: trial["value"],
             "validation_loss": trial.get("validation_loss"),
+            "cv_mean": cv_means.get(str(trial["number"])),
             "best_epoch": trial["best_epoch"],
             "n_params": trial["n_params"],
             "fit_seconds": trial["fit_seconds"],
@@ -34,10 +37,22 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
         return pd.DataFrame(columns=["rank", "trial", "status"])
     table = pd.DataFrame(rows)
     table["_status"] = table["status"].map(_STATUS_ORDER)
+    table["_uncross_validated"] = table["cv_mean"].isna()
+    lower_is_better = metric["direction"] == "minimize"
     table = table.sort_values(
-        ["_status", metric["name"], "validation_loss", "n_params", "trial"],
-        ascending=[True, metric["direction"] == "minimize", True, True, True],
+        [
+            "_uncross_validated",
+            "cv_mean",
+            "_status",
+            metric["name"],
+            "validation_loss",
+            "n_params",
+            "trial",
+        ],
+        ascending=[True, lower_is_better, True, lower_is_better, True, True, True],
         na_position="last",
-    ).drop(columns="_status")
+    ).drop(columns=["_status", "_uncross_validated"])
+    if not cv_means:
+        table = table.drop(columns="cv_mean")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)

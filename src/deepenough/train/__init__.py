@@ -1,5 +1,6 @@
 """Training: fit one trial with per-epoch scoring, early stopping and pruning."""
 
+from deepenough.train._crossval import Folds, cross_validate, make_folds, max_folds
 from deepenough.train._fit import (
     FitReport,
     NonFiniteLoss,
@@ -8,16 +9,22 @@ from deepenough.train._fit import (
     fit_epochs,
     fit_with_validation,
     predict,
+    repeat_rows,
 )
 from deepenough.train._objective import TrialObjective
 
 __all__ = [
     "FitReport",
+    "Folds",
     "NonFiniteLoss",
     "PackedData",
     "TrialObjective",
     "compile_model",
+    "cross_validate",
     "fit_epochs",
     "fit_with_validation",
+    "make_folds",
+    "max_folds",
     "predict",
+    "repeat_rows",
 ]

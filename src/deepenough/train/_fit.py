@@ -16,6 +16,10 @@ from deepenough.data import DataSpec
 from deepenough.metrics import Metric, prediction_loss
 
 PREDICT_CHUNK = 8192
+MIN_STEPS_PER_EPOCH = 16
+"""An epoch is at least this many optimizer steps: a small training set is repeated within
+it, so that patience, `max_epochs` and the pruner's warm-up mean enough training whatever
+the data size (40 rows in batches of 32 would otherwise be 2 steps an epoch)."""
 MIN_LOSS_IMPROVEMENT = 1e-3
 """A tie in the metric counts as an improvement only when the loss falls by this fraction."""
 MAX_TRAIN_ROWS_SCORED = 5000
@@ -46,6 +50,7 @@ class FitReport:
     best_loss: float
     pruned: bool
     fit_seconds: float
+    time_capped: bool = False
 
 
 def compile_model(model: keras.Model, spec: DataSpec, learning_rate: float) -> None:
@@ -75,9 +80,13 @@ def fit_with_validation(
     metric: Metric,
     training: Mapping[str, Any],
     report: EpochReporter,
+    max_seconds: float | None = None,
 ) -> FitReport:
-    """Train until early stopping, pruning or `max_epochs`; keep the best epoch's weights."""
-    scorer = _EpochScorer(train, validation, spec, metric, int(training["patience"]), report)
+    """Train until early stopping, pruning, `max_epochs` or `max_seconds`; keep the best
+    epoch's weights."""
+    scorer = _EpochScorer(
+        train, validation, spec, metric, int(training["patience"]), report, max_seconds
+    )
     fit_seconds = fit_epochs(
         model,
         train,
@@ -96,6 +105,7 @@ def fit_with_validation(
         best_loss=scorer.best_loss,
         pruned=scorer.pruned,
         fit_seconds=fit_seconds,
+        time_capped=scorer.time_capped,
     )
 
 
@@ -111,16 +121,23 @@ def fit_epochs(
     """Compile and train for up to `epochs` epochs (exactly that many in the final refit,
     which passes no callback); fails on a non-finite loss; returns the seconds taken."""
     compile_model(model, spec, training["learning_rate"])
+    batch_size = int(training["batch_size"])
     started = time.perf_counter()
     model.fit(
-        data.x,
-        _fit_target(data.y, spec),
-        batch_size=int(training["batch_size"]),
+        repeat_rows(data.x, batch_size),
+        repeat_rows(_fit_target(data.y, spec), batch_size),
+        batch_size=batch_size,
         epochs=epochs,
         callbacks=[callback or _StopOnNonFiniteLoss()],
         verbose=0,
     )
     return time.perf_counter() - started
+
+
+def repeat_rows(values: np.ndarray, batch_size: int) -> np.ndarray:
+    """`values` repeated whole until one pass holds `MIN_STEPS_PER_EPOCH` batches."""
+    repeats = math.ceil(MIN_STEPS_PER_EPOCH * batch_size / max(len(values), 1))
+    return np.concatenate([values] * repeats) if repeats > 1 else values
 
 
 def _fit_target(y: np.ndarray, spec: DataSpec) -> np.ndarray:
@@ -151,8 +168,11 @@ class _EpochScorer(_StopOnNonFiniteLoss):
         metric: Metric,
         patience: int,
         report: EpochReporter,
+        max_seconds: float | None = None,
     ) -> None:
         super().__init__()
+        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        self.time_capped = False
         rows = np.random.default_rng(0).permutation(len(train))[:MAX_TRAIN_ROWS_SCORED]
         self.train = PackedData(train.x[np.sort(rows)], train.y[np.sort(rows)])
         self.validation = validation
@@ -181,6 +201,9 @@ class _EpochScorer(_StopOnNonFiniteLoss):
             self.pruned = True
             self.model.stop_training = True
         elif epoch + 1 - self.best_epoch >= self.patience:
+            self.model.stop_training = True
+        elif self.deadline is not None and time.perf_counter() > self.deadline:
+            self.time_capped = True
             self.model.stop_training = True
 
     def _score(self, data: PackedData, epoch: int) -> tuple[float, float]:

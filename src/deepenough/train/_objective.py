@@ -14,7 +14,7 @@ from deepenough.backends import Proposal, TrialResult
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.spaces import SearchSpace
-from deepenough.train._fit import PackedData, fit_with_validation
+from deepenough.train._fit import PackedData, fit_with_validation, repeat_rows
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class TrialObjective:
     train: PackedData
     validation: PackedData
     seed: int = 0
+    max_trial_seconds: float | None = None
+    """Training stops after the epoch that passes this; the best epoch so far is kept."""
 
     def __call__(self, proposal: Proposal) -> TrialResult:
         config = proposal.config
@@ -43,7 +45,12 @@ class TrialObjective:
             keras.utils.set_random_seed(self.seed + proposal.number)
             model = models.build(config, self.spec)
             n_params = int(model.count_params())
-            pretrain_seconds = _timed(models.pretrain, model, config, self.train.x)
+            pretrain_seconds = _timed(
+                models.pretrain,
+                model,
+                config,
+                repeat_rows(self.train.x, int(config.training["batch_size"])),
+            )
             fitted = fit_with_validation(
                 model,
                 self.train,
@@ -52,6 +59,7 @@ class TrialObjective:
                 metric=self.metric,
                 training=config.training,
                 report=proposal.report,
+                max_seconds=self.max_trial_seconds,
             )
         except Exception as error:  # a trial's failure must not end the search
             logger.warning("trial %d failed: %s", proposal.number, error)
@@ -79,6 +87,7 @@ class TrialObjective:
             history_validation=fitted.history_validation,
             n_params=n_params,
             fit_seconds=pretrain_seconds + fitted.fit_seconds,
+            extra={"time_capped": True} if fitted.time_capped else {},
         )
 
 

@@ -1,0 +1,128 @@
+"""Which trial to export: the best by validation, or, on small data, by cross-validation.
+
+A validation split of a small data set is too coarse to choose by: GunPoint's
+10 validation rows give accuracy in steps of 10%, and several architectures
+score 100% on them while differing by 10 points on the test set. When train +
+validation hold at most `CV_MAX_ROWS` rows, the best `CV_CANDIDATES` distinct
+configs by validation are each re-scored by `CV_FOLDS`-fold cross-validation
+on train + validation, refit for their best epoch count, and the best mean wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from deepenough.backends import TrialResult
+from deepenough.data import DataSpec
+from deepenough.metrics import Metric
+from deepenough.train import PackedData, cross_validate, make_folds, max_folds
+
+logger = logging.getLogger(__name__)
+
+CV_MAX_ROWS = 2000
+CV_FOLDS = 5
+CV_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Selection:
+    winner: TrialResult
+    reason: str
+    details: dict[str, Any]
+    """results.json's `selection`: the method and, for cross-validation, the scores."""
+
+
+def uses_cross_validation(n_rows: int) -> bool:
+    return n_rows <= CV_MAX_ROWS
+
+
+def rank_by_validation(trials: list[TrialResult], metric: Metric) -> list[TrialResult]:
+    """Complete trials best first (ties: lower validation loss, then fewer parameters);
+    pruned ones only when no trial completed."""
+    sign = -1.0 if metric.direction == "maximize" else 1.0
+    for status in ("complete", "pruned"):
+        candidates = [t for t in trials if t.status == status and t.value is not None]
+        if candidates:
+            return sorted(
+                candidates,
+                key=lambda t: (
+                    sign * t.value,
+                    t.validation_loss if t.validation_loss is not None else float("inf"),
+                    t.n_params or 0,
+                    t.number,
+                ),
+            )
+    return []
+
+
+def select_winner(
+    trials: list[TrialResult],
+    metric: Metric,
+    spec: DataSpec,
+    data: PackedData,
+    *,
+    seed: int = 0,
+    deadline: float | None = None,
+) -> Selection | None:
+    """The trial to export (None when no trial has a score). `data` is train + validation;
+    `deadline` (monotonic) stops cross-validating further candidates, never the first."""
+    ranked = rank_by_validation(trials, metric)
+    if not ranked:
+        return None
+    by_validation = Selection(
+        ranked[0],
+        f"best validation {metric.name} among the {ranked[0].status} trials",
+        {"method": "validation"},
+    )
+    candidates = _distinct_configs(ranked)[:CV_CANDIDATES]
+    if not uses_cross_validation(len(data)) or len(candidates) < 2:
+        return by_validation
+    k = max_folds(data.y, spec.task, CV_FOLDS)
+    folds = make_folds(data.y, spec.task, k, seed)
+    scores: dict[int, list[float]] = {}
+    for trial in candidates:
+        if scores and deadline is not None and time.monotonic() > deadline:
+            logger.info(
+                "time budget: cross-validated %d of %d candidates", len(scores), len(candidates)
+            )
+            break
+        scores[trial.number] = cross_validate(
+            trial.config,
+            spec,
+            data,
+            folds,
+            metric=metric,
+            epochs=max(int(trial.best_epoch or 1), 1),
+            seed=seed,
+        )
+    sign = -1.0 if metric.direction == "maximize" else 1.0
+    order = {t.number: i for i, t in enumerate(ranked)}
+    best = min(scores, key=lambda n: (sign * float(np.mean(scores[n])), order[n]))
+    winner = next(t for t in candidates if t.number == best)
+    return Selection(
+        winner,
+        f"highest mean {metric.name} in {k}-fold cross-validation on the {len(data)} train + "
+        f"validation rows, among the {len(scores)} best trials by validation (a validation "
+        f"split this small is too coarse to choose by)",
+        {
+            "method": "cross-validation",
+            "folds": k,
+            "scores": {str(n): s for n, s in scores.items()},
+            "means": {str(n): round(float(np.mean(s)), 6) for n, s in scores.items()},
+        },
+    )
+
+
+def _distinct_configs(ranked: list[TrialResult]) -> list[TrialResult]:
+    seen, distinct = set(), []
+    for trial in ranked:
+        key = repr(sorted(trial.config.flat().items()))
+        if key not in seen:
+            seen.add(key)
+            distinct.append(trial)
+    return distinct
