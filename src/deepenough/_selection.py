@@ -3,9 +3,11 @@
 A validation split of a small data set is too coarse to choose by: GunPoint's
 10 validation rows give accuracy in steps of 10%, and several architectures
 score 100% on them while differing by 10 points on the test set. When train +
-validation hold at most `CV_MAX_ROWS` rows, the best `CV_CANDIDATES` distinct
-configs by validation are each re-scored by `CV_FOLDS`-fold cross-validation
-on train + validation, refit for their best epoch count, and the best mean wins.
+validation hold at most `CV_MAX_ROWS` rows, up to `CV_CANDIDATES` distinct
+configs (the best of each family first, then the next best by validation) are
+each re-scored by `CV_FOLDS`-fold cross-validation on train + validation, refit
+for their best epoch count. The best mean wins; equal means go to the model
+with fewer parameters, the simpler explanation of the same evidence.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 CV_MAX_ROWS = 2000
 CV_FOLDS = 5
-CV_CANDIDATES = 5
+CV_CANDIDATES = 6
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def select_winner(
         f"best validation {metric.name} among the {ranked[0].status} trials",
         {"method": "validation"},
     )
-    candidates = _distinct_configs(ranked)[:CV_CANDIDATES]
+    candidates = _candidates(ranked)
     if not uses_cross_validation(len(data)) or len(candidates) < 2:
         return by_validation
     k = max_folds(data.y, spec.task, CV_FOLDS)
@@ -101,14 +103,15 @@ def select_winner(
             seed=seed,
         )
     sign = -1.0 if metric.direction == "maximize" else 1.0
-    order = {t.number: i for i, t in enumerate(ranked)}
-    best = min(scores, key=lambda n: (sign * float(np.mean(scores[n])), order[n]))
-    winner = next(t for t in candidates if t.number == best)
+    scored = [t for t in candidates if t.number in scores]
+    winner = min(
+        scored, key=lambda t: (sign * round(float(np.mean(scores[t.number])), 6), t.n_params or 0)
+    )
     return Selection(
         winner,
         f"highest mean {metric.name} in {k}-fold cross-validation on the {len(data)} train + "
-        f"validation rows, among the {len(scores)} best trials by validation (a validation "
-        f"split this small is too coarse to choose by)",
+        f"validation rows, among the best trials of each family ({len(scores)} in all; a "
+        f"validation split this small is too coarse to choose by)",
         {
             "method": "cross-validation",
             "folds": k,
@@ -118,11 +121,16 @@ def select_winner(
     )
 
 
-def _distinct_configs(ranked: list[TrialResult]) -> list[TrialResult]:
+def _candidates(ranked: list[TrialResult]) -> list[TrialResult]:
+    """The best trial of each family, then the next best trials, all of distinct configs."""
     seen, distinct = set(), []
     for trial in ranked:
         key = repr(sorted(trial.config.flat().items()))
         if key not in seen:
             seen.add(key)
             distinct.append(trial)
-    return distinct
+    families_best = {}
+    for trial in distinct:
+        families_best.setdefault(trial.config.family, trial)
+    rest = [t for t in distinct if t not in families_best.values()]
+    return [*families_best.values(), *rest][:CV_CANDIDATES]
