@@ -21,7 +21,7 @@ from deepenough import models
 from deepenough._manifest import data_sha256, manifest
 from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
-from deepenough._selection import select_winner, uses_cross_validation
+from deepenough._selection import Selection, select_winner, uses_cross_validation
 from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
@@ -118,36 +118,110 @@ def execute(
 ) -> dict[str, Any]:
     """The search proper, on inputs that `prepare` has checked."""
     listener = listener or _Silent()
-    started = time.monotonic() if started is None else started
-    dataset, metric = prepared.dataset, prepared.metric
-    cross_validating = uses_cross_validation(len(dataset.train) + len(dataset.validation))
-    search_deadline = selection_deadline = None
-    if options.time_budget:  # leave time for cross-validation, the refit and the report
-        search_share = SEARCH_SHARE_WITH_CV if cross_validating else 1.0
-        search_deadline = started + search_share * options.time_budget
-        selection_deadline = started + SELECTION_END_SHARE * options.time_budget
-
+    budget = _Budget.start(prepared, options, started)
     listener.on_stage("encoding features")
+    train, validation = _pack(prepared.dataset)
+    trials, status, stop_reason = _search(prepared, options, train, validation, budget, listener)
+
+    both = PackedData(
+        np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
+    )
+    if budget.cross_validating and len(trials) > 1:
+        listener.on_stage("cross-validating the best trials")
+    selection = select_winner(
+        trials,
+        prepared.metric,
+        prepared.dataset.spec,
+        both,
+        seed=options.seed,
+        deadline=budget.selection_deadline,
+    )
+    results = _results(prepared, options, trials, selection, status, stop_reason)
+    if selection is None:
+        write_outputs(prepared.run_dir, results)
+        raise SearchFailed(_failure_summary(trials))
+
+    listener.on_stage(f"refitting trial {selection.winner.number} on train + validation")
+    export = export_trial(
+        selection.winner,
+        prepared.dataset,
+        both,
+        prepared.run_dir / MODEL_FILE,
+        seed=options.seed,
+    )
+    results["export"] = {
+        "trial": selection.winner.number,
+        "reason": selection.reason,
+        "file": MODEL_FILE,
+        "epochs": export.epochs,
+        "fit_seconds": round(export.fit_seconds, 4),
+    }
+    results["test"] = export.test
+    results["manifest"]["wall_seconds"] = round(time.monotonic() - budget.started, 2)
+    listener.on_stage("writing report")
+    write_outputs(prepared.run_dir, results)
+    return results
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """When each stage must end under --time-budget (all None without one)."""
+
+    started: float
+    cross_validating: bool
+    search_deadline: float | None = None
+    selection_deadline: float | None = None
+    max_trial_seconds: float | None = None
+
+    @classmethod
+    def start(cls, prepared: Prepared, options: SearchOptions, started: float | None) -> _Budget:
+        started = time.monotonic() if started is None else started
+        dataset = prepared.dataset
+        cross_validating = uses_cross_validation(len(dataset.train) + len(dataset.validation))
+        if not options.time_budget:
+            return cls(started, cross_validating)
+        search_share = SEARCH_SHARE_WITH_CV if cross_validating else 1.0
+        return cls(
+            started,
+            cross_validating,
+            search_deadline=started + search_share * options.time_budget,
+            selection_deadline=started + SELECTION_END_SHARE * options.time_budget,
+            max_trial_seconds=options.time_budget / TRIALS_PER_BUDGET,
+        )
+
+
+def _pack(dataset: Dataset) -> tuple[PackedData, PackedData]:
+    """Train and validation features packed once, for every trial."""
     encoder = models.build_encoder(dataset.spec)
-    train = PackedData(
-        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
+    return tuple(  # type: ignore[return-value]
+        PackedData(models.encode(encoder, split.features, dataset.spec), split.target)
+        for split in (dataset.train, dataset.validation)
     )
-    validation = PackedData(
-        models.encode(encoder, dataset.validation.features, dataset.spec), dataset.validation.target
-    )
+
+
+def _search(
+    prepared: Prepared,
+    options: SearchOptions,
+    train: PackedData,
+    validation: PackedData,
+    budget: _Budget,
+    listener: SearchListener,
+) -> tuple[list[TrialResult], str, str]:
+    """Every finished trial, the run status, and why the search stopped."""
+    metric = prepared.metric
     backend = make_backend(
         options.backend,
         prepared.space,
         BackendSettings(prepared.run_dir, metric.direction, options.seed, options.storage),
     )
     objective = TrialObjective(
-        dataset.spec,
+        prepared.dataset.spec,
         prepared.space,
         metric,
         train,
         validation,
         options.seed,
-        max_trial_seconds=options.time_budget / TRIALS_PER_BUDGET if options.time_budget else None,
+        max_trial_seconds=budget.max_trial_seconds,
     )
     listener.on_start(options.trials, len(backend.finished()))
     best: list[float | None] = [None]
@@ -159,68 +233,38 @@ def execute(
             best[0] = result.value
         listener.on_trial(result, best[0])
 
-    status, stop_reason = "complete", "trial count reached"
     try:
         trials = run_trials(
             backend,
             objective,
             n_trials=options.trials,
-            deadline=search_deadline,
+            deadline=budget.search_deadline,
             on_trial=on_trial,
         )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
-        status, stop_reason, trials = "interrupted", "interrupted", backend.finished()
-    if status == "complete" and len(trials) < options.trials:
-        stop_reason = "time budget reached"
-
-    both = PackedData(
-        np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
-    )
-    if cross_validating and len(trials) > 1:
-        listener.on_stage("cross-validating the best trials")
-    selection = select_winner(
-        trials, metric, dataset.spec, both, seed=options.seed, deadline=selection_deadline
-    )
-    winner = selection.winner if selection else None
-    results = _results(prepared, options, trials, winner, status)
-    results["stop_reason"] = stop_reason
-    if selection is None:
-        results["status"] = "failed"
-        write_outputs(prepared.run_dir, results)
-        raise SearchFailed(_failure_summary(trials))
-    results["selection"] = selection.details
-    if "means" in selection.details:
-        results["best"]["cv_mean"] = selection.details["means"][str(winner.number)]
-
-    listener.on_stage(f"refitting trial {winner.number} on train + validation")
-    export = export_trial(winner, dataset, both, prepared.run_dir / MODEL_FILE, seed=options.seed)
-    results["export"] = {
-        "trial": winner.number,
-        "reason": selection.reason,
-        "file": MODEL_FILE,
-        "epochs": export.epochs,
-        "fit_seconds": round(export.fit_seconds, 4),
-    }
-    results["test"] = export.test
-    results["manifest"]["wall_seconds"] = round(time.monotonic() - started, 2)
-    listener.on_stage("writing report")
-    write_outputs(prepared.run_dir, results)
-    return results
+        return backend.finished(), "interrupted", "interrupted"
+    if len(trials) < options.trials:
+        return trials, "complete", "time budget reached"
+    return trials, "complete", "trial count reached"
 
 
 def _results(
     prepared: Prepared,
     options: SearchOptions,
     trials: list[TrialResult],
-    winner: TrialResult | None,
+    selection: Selection | None,
     status: str,
+    stop_reason: str,
 ) -> dict[str, Any]:
+    """results.json without the export and test scores, which come after the refit."""
     dataset, metric = prepared.dataset, prepared.metric
     profile = {"source": prepared.source, **dataset.profile}
     return {
         "schema_version": SCHEMA_VERSION,
-        "status": status,
+        "status": status if selection else "failed",
+        "stop_reason": stop_reason,
+        "selection": selection.details if selection else None,
         "task": dataset.spec.task,
         "target": dataset.spec.target,
         "metric": {"name": metric.name, "direction": metric.direction},
@@ -232,7 +276,7 @@ def _results(
         },
         "backend": options.backend,
         "trials": [t.to_dict() for t in sorted(trials, key=lambda t: t.number)],
-        "best": None if winner is None else {"trial": winner.number, "value": winner.value},
+        "best": _best(selection),
         "export": None,
         "verdict": None,
         "test": {},
@@ -245,6 +289,15 @@ def _results(
             requested_trials=options.trials,
         ),
     }
+
+
+def _best(selection: Selection | None) -> dict[str, Any] | None:
+    if selection is None:
+        return None
+    best = {"trial": selection.winner.number, "value": selection.winner.value}
+    if "means" in selection.details:
+        best["cv_mean"] = selection.details["means"][str(selection.winner.number)]
+    return best
 
 
 def _failure_summary(trials: list[TrialResult]) -> str:

@@ -6,8 +6,9 @@ score 100% on them while differing by 10 points on the test set. When train +
 validation hold at most `CV_MAX_ROWS` rows, up to `CV_CANDIDATES` distinct
 configs (the best of each family first, then the next best by validation) are
 each re-scored by `CV_FOLDS`-fold cross-validation on train + validation, refit
-for their best epoch count. The best mean wins; equal means go to the model
-with fewer parameters, the simpler explanation of the same evidence.
+for their best epoch count. The best mean wins. Equal means go to the lower
+out-of-fold loss (cross-entropy over every row's held-out prediction, a proper
+scoring rule that punishes a confident miss), then to fewer parameters.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 from deepenough.backends import TrialResult
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
-from deepenough.train import PackedData, cross_validate, make_folds, max_folds
+from deepenough.train import CrossValidation, PackedData, cross_validate, make_folds, max_folds
 
 logger = logging.getLogger(__name__)
 
@@ -86,14 +87,14 @@ def select_winner(
         return by_validation
     k = max_folds(data.y, spec.task, CV_FOLDS)
     folds = make_folds(data.y, spec.task, k, seed)
-    scores: dict[int, list[float]] = {}
+    results: dict[int, CrossValidation] = {}
     for trial in candidates:
-        if scores and deadline is not None and time.monotonic() > deadline:
+        if results and deadline is not None and time.monotonic() > deadline:
             logger.info(
-                "time budget: cross-validated %d of %d candidates", len(scores), len(candidates)
+                "time budget: cross-validated %d of %d candidates", len(results), len(candidates)
             )
             break
-        scores[trial.number] = cross_validate(
+        results[trial.number] = cross_validate(
             trial.config,
             spec,
             data,
@@ -103,22 +104,32 @@ def select_winner(
             seed=seed,
         )
     sign = -1.0 if metric.direction == "maximize" else 1.0
-    scored = [t for t in candidates if t.number in scores]
+    scored = [t for t in candidates if t.number in results]
     winner = min(
-        scored, key=lambda t: (sign * round(float(np.mean(scores[t.number])), 6), t.n_params or 0)
+        scored,
+        key=lambda t: (
+            sign * _mean(results[t.number].scores),
+            results[t.number].loss,
+            t.n_params or 0,
+        ),
     )
     return Selection(
         winner,
         f"highest mean {metric.name} in {k}-fold cross-validation on the {len(data)} train + "
-        f"validation rows, among the best trials of each family ({len(scores)} in all; a "
+        f"validation rows, among the best trials of each family ({len(results)} in all; a "
         f"validation split this small is too coarse to choose by)",
         {
             "method": "cross-validation",
             "folds": k,
-            "scores": {str(n): s for n, s in scores.items()},
-            "means": {str(n): round(float(np.mean(s)), 6) for n, s in scores.items()},
+            "scores": {str(n): r.scores for n, r in results.items()},
+            "means": {str(n): _mean(r.scores) for n, r in results.items()},
+            "losses": {str(n): r.loss for n, r in results.items()},
         },
     )
+
+
+def _mean(scores: list[float]) -> float:
+    return round(float(np.mean(scores)), 6)
 
 
 def _candidates(ranked: list[TrialResult]) -> list[TrialResult]:

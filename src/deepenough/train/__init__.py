@@ -1,6 +1,12 @@
 """Training: fit one trial with per-epoch scoring, early stopping and pruning."""
 
-from deepenough.train._crossval import Folds, cross_validate, make_folds, max_folds
+from deepenough.train._crossval import (
+    CrossValidation,
+    Folds,
+    cross_validate,
+    make_folds,
+    max_folds,
+)
 from deepenough.train._fit import (
     FitReport,
     NonFiniteLoss,
@@ -14,6 +20,7 @@ from deepenough.train._fit import (
 from deepenough.train._objective import TrialObjective
 
 __all__ = [
+    "CrossValidation",
     "FitReport",
     "Folds",
     "NonFiniteLoss",

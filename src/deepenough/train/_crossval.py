@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -10,7 +11,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from deepenough import models
 from deepenough.data import DataSpec
-from deepenough.metrics import Metric
+from deepenough.metrics import Metric, prediction_loss
 from deepenough.spaces import Config
 from deepenough.train._fit import PackedData, fit_epochs, predict, repeat_rows
 
@@ -32,6 +33,15 @@ def max_folds(y: np.ndarray, task: str, wanted: int) -> int:
     return max(2, min(wanted, int(np.bincount(y).min())))
 
 
+@dataclass(frozen=True)
+class CrossValidation:
+    scores: list[float]
+    """The metric on each fold's held-out rows."""
+    loss: float
+    """Cross-entropy (or squared error) of all out-of-fold predictions together: a finer
+    measure than the metric, pooled over every row rather than one small split."""
+
+
 def cross_validate(
     config: Config,
     spec: DataSpec,
@@ -41,9 +51,9 @@ def cross_validate(
     metric: Metric,
     epochs: int,
     seed: int = 0,
-) -> list[float]:
-    """The metric on each fold's held-out rows after training on the rest for `epochs`."""
-    scores = []
+) -> CrossValidation:
+    """Train on all but one fold for `epochs`, score the held-out fold, for every fold."""
+    scores, losses = [], []
     batch_size = int(config.training["batch_size"])
     for fold, (train_rows, held_out) in enumerate(folds):
         keras.utils.set_random_seed(seed + fold)
@@ -56,9 +66,9 @@ def cross_validate(
             training=config.training,
             epochs=epochs,
         )
-        scores.append(
-            round(metric.score(data.y[held_out], predict(model, data.x[held_out], spec)), 6)
-        )
+        predictions = predict(model, data.x[held_out], spec)
+        scores.append(round(metric.score(data.y[held_out], predictions), 6))
+        losses.append(prediction_loss(spec.task, data.y[held_out], predictions) * len(held_out))
         keras.utils.clear_session(free_memory=True)
         gc.collect()
-    return scores
+    return CrossValidation(scores, round(sum(losses) / sum(len(h) for _, h in folds), 6))
