@@ -20,7 +20,7 @@ def block_after(marker: str) -> str:
 
 def test_the_two_commands_install_then_search_and_install_then_test() -> None:
     run, test = block_after("run-command").strip(), block_after("test-command").strip()
-    assert run.endswith("automl search examples/penguins.csv") and "pip install -e ." in run
+    assert "automl search examples/penguins.csv" in run and "pip install -e ." in run
     assert test.endswith("pytest") and 'pip install -e ".[test]"' in test
     ci = (README.parent / ".ci" / "run").read_text()
     assert "readme_command test-command" in ci
