@@ -63,6 +63,7 @@ def search(
     storage: str | None = None,
     modality: str | None = None,
     image_shape: str | None = None,
+    rope: float | None = None,
     listener: SearchListener | None = None,
 ) -> SearchResult:
     """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
@@ -86,6 +87,7 @@ def search(
         storage=storage,
         modality=modality,
         image_shape=image_shape,
+        rope=rope,
         command=f"deepenough.search({_describe(data)!r}, ...)",
     )
     results = run_search(data, options, listener)

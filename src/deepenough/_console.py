@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -120,18 +121,25 @@ def print_summary(results: dict[str, Any], run_dir: str) -> None:
         f"{len(trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
         f"{counts['failed']} failed); stopped: {results['stop_reason']}",
     )
-    table.add_row(
-        "best",
-        f"trial {best['number']}: {best['family']} depth {best['depth']} ({best['depth_class']}), "
-        f"validation {metric} {best['value']:.4f}, {best['n_params']:,} parameters",
-    )
     test = ", ".join(f"{k} {v:.4f}" for k, v in results["test"].items() if v is not None)
     table.add_row("test", test)
+    verdict = results["verdict"]
+    table.add_row("verdict", f"[bold]{escape(verdict['headline'])}[/bold]")
+    if verdict["probabilities"]:
+        p, (lo, hi) = verdict["probabilities"], verdict["interval"]
+        table.add_row(
+            "evidence",
+            f"deep's advantage in {metric} {verdict['difference']:+.4f} (95% interval {lo:+.4f} to "
+            f"{hi:+.4f}, ROPE ±{verdict['rope']['value']:.4g}); P(deep better) "
+            f"{p['deep_better']:.2f}, P(equivalent) {p['equivalent']:.2f}, P(shallow better) "
+            f"{p['shallow_better']:.2f}",
+        )
+    if verdict["linear_suffices"]:
+        table.add_row("linear", "a linear model is within the ROPE of the best")
     table.add_row(
-        "verdict",
-        "not computed in this version"
-        if results["verdict"] is None
-        else str(results["verdict"].get("decision")),
+        "exported",
+        f"trial {best['number']}: {best['family']} depth {best['depth']}, "
+        f"{best['n_params']:,} parameters ({escape(results['export']['reason'])})",
     )
     table.add_row("report", f"{run_dir}/report.html")
     table.add_row("model", f"{run_dir}/best_model.keras")

@@ -30,6 +30,7 @@ class SearchOptions:
     storage: str | None = None
     modality: str | None = None
     image_shape: str | None = None
+    rope: float | None = None
     command: str | None = None
 
     def __post_init__(self) -> None:
@@ -42,6 +43,11 @@ class SearchOptions:
             raise UserError(
                 f"--time-budget must be positive, but got {self.time_budget!r}",
                 fix="Pass for example --time-budget 10m.",
+            )
+        if self.rope is not None and not 0 <= self.rope < float("inf"):
+            raise UserError(
+                f"--rope must be zero or positive, in the metric's units, but got {self.rope!r}",
+                fix="Pass for example --rope 0.02 for two points of accuracy.",
             )
 
 

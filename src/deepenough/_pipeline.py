@@ -1,4 +1,4 @@
-"""One search end to end: data → space → search → train → export → report.
+"""One search end to end: data → space → search → train → verdict → export → report.
 
 This is the only module that knows every package; each package knows only
 the ones before it in that chain.
@@ -21,7 +21,6 @@ from deepenough import models
 from deepenough._manifest import data_sha256, manifest
 from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
-from deepenough._selection import Selection, select_winner, uses_cross_validation
 from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
@@ -30,17 +29,18 @@ from deepenough.metrics import Metric, get_metric
 from deepenough.report import RESULTS_FILE, read_results, write_outputs
 from deepenough.spaces import SearchSpace, load_space
 from deepenough.train import PackedData, TrialObjective
+from deepenough.verdict import DepthPlan, Verdict, judge
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "best_model.keras"
+SEARCH_SHARE = 0.6
+"""With --time-budget, the search stops by this share of the budget..."""
+VERDICT_END_SHARE = 0.9
+"""...and the verdict's re-training by this one, leaving the rest for refit and report."""
 TRIALS_PER_BUDGET = 8
-SEARCH_SHARE_WITH_CV = 0.75
-"""With --time-budget on small data, the search stops by this share of the budget..."""
-SELECTION_END_SHARE = 0.9
-"""...and cross-validating candidates by this one, leaving the rest for refit and report."""
-"""With --time-budget, no trial may train for longer than this fraction of the budget."""
+"""With --time-budget, no trial may train for longer than 1/this of the budget."""
 
 
 class SearchListener(Protocol):
@@ -118,7 +118,7 @@ def execute(
 ) -> dict[str, Any]:
     """The search proper, on inputs that `prepare` has checked."""
     listener = listener or _Silent()
-    budget = _Budget.start(prepared, options, started)
+    budget = _Budget.start(options, started)
     listener.on_stage("encoding features")
     train, validation = _pack(prepared.dataset)
     trials, status, stop_reason = _search(prepared, options, train, validation, budget, listener)
@@ -126,32 +126,33 @@ def execute(
     both = PackedData(
         np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
     )
-    if budget.cross_validating and len(trials) > 1:
-        listener.on_stage("cross-validating the best trials")
-    selection = select_winner(
+    verdict = judge(
         trials,
-        prepared.metric,
+        prepared.space,
         prepared.dataset.spec,
+        prepared.metric,
         both,
         seed=options.seed,
-        deadline=budget.selection_deadline,
+        rope=options.rope,
+        deadline=budget.verdict_deadline,
+        progress=listener.on_stage,
     )
-    results = _results(prepared, options, trials, selection, status, stop_reason)
-    if selection is None:
+    results = _results(prepared, options, trials, verdict, status, stop_reason)
+    if verdict is None:
         write_outputs(prepared.run_dir, results)
         raise SearchFailed(_failure_summary(trials))
 
-    listener.on_stage(f"refitting trial {selection.winner.number} on train + validation")
+    listener.on_stage(f"refitting trial {verdict.export.number} on train + validation")
     export = export_trial(
-        selection.winner,
+        verdict.export,
         prepared.dataset,
         both,
         prepared.run_dir / MODEL_FILE,
         seed=options.seed,
     )
     results["export"] = {
-        "trial": selection.winner.number,
-        "reason": selection.reason,
+        "trial": verdict.export.number,
+        "reason": verdict.reason,
         "file": MODEL_FILE,
         "epochs": export.epochs,
         "fit_seconds": round(export.fit_seconds, 4),
@@ -168,24 +169,19 @@ class _Budget:
     """When each stage must end under --time-budget (all None without one)."""
 
     started: float
-    cross_validating: bool
     search_deadline: float | None = None
-    selection_deadline: float | None = None
+    verdict_deadline: float | None = None
     max_trial_seconds: float | None = None
 
     @classmethod
-    def start(cls, prepared: Prepared, options: SearchOptions, started: float | None) -> _Budget:
+    def start(cls, options: SearchOptions, started: float | None) -> _Budget:
         started = time.monotonic() if started is None else started
-        dataset = prepared.dataset
-        cross_validating = uses_cross_validation(len(dataset.train) + len(dataset.validation))
         if not options.time_budget:
-            return cls(started, cross_validating)
-        search_share = SEARCH_SHARE_WITH_CV if cross_validating else 1.0
+            return cls(started)
         return cls(
             started,
-            cross_validating,
-            search_deadline=started + search_share * options.time_budget,
-            selection_deadline=started + SELECTION_END_SHARE * options.time_budget,
+            search_deadline=started + SEARCH_SHARE * options.time_budget,
+            verdict_deadline=started + VERDICT_END_SHARE * options.time_budget,
             max_trial_seconds=options.time_budget / TRIALS_PER_BUDGET,
         )
 
@@ -240,6 +236,7 @@ def _search(
             n_trials=options.trials,
             deadline=budget.search_deadline,
             on_trial=on_trial,
+            plan=DepthPlan(prepared.space, options.seed),
         )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
@@ -253,7 +250,7 @@ def _results(
     prepared: Prepared,
     options: SearchOptions,
     trials: list[TrialResult],
-    selection: Selection | None,
+    verdict: Verdict | None,
     status: str,
     stop_reason: str,
 ) -> dict[str, Any]:
@@ -262,9 +259,8 @@ def _results(
     profile = {"source": prepared.source, **dataset.profile}
     return {
         "schema_version": SCHEMA_VERSION,
-        "status": status if selection else "failed",
+        "status": status if verdict else "failed",
         "stop_reason": stop_reason,
-        "selection": selection.details if selection else None,
         "task": dataset.spec.task,
         "target": dataset.spec.target,
         "metric": {"name": metric.name, "direction": metric.direction},
@@ -276,9 +272,9 @@ def _results(
         },
         "backend": options.backend,
         "trials": [t.to_dict() for t in sorted(trials, key=lambda t: t.number)],
-        "best": _best(selection),
+        "best": _best(verdict),
         "export": None,
-        "verdict": None,
+        "verdict": verdict.evidence if verdict else None,
         "test": {},
         "data": profile,
         "manifest": manifest(
@@ -291,12 +287,14 @@ def _results(
     }
 
 
-def _best(selection: Selection | None) -> dict[str, Any] | None:
-    if selection is None:
+def _best(verdict: Verdict | None) -> dict[str, Any] | None:
+    """The exported trial: its validation score and, if re-trained, its mean paired score."""
+    if verdict is None:
         return None
-    best = {"trial": selection.winner.number, "value": selection.winner.value}
-    if "means" in selection.details:
-        best["cv_mean"] = selection.details["means"][str(selection.winner.number)]
+    best = {"trial": verdict.export.number, "value": verdict.export.value}
+    entry = verdict.evidence.get(verdict.export.depth_class) or {}
+    if entry.get("mean") is not None:
+        best["paired_mean"] = entry["mean"]
     return best
 
 

@@ -95,6 +95,13 @@ def search(
             help="Optuna storage URL shared by several machines [default: study.journal]."
         ),
     ] = None,
+    rope: Annotated[
+        float | None,
+        typer.Option(
+            help="Differences smaller than this, in the metric's units, count as equivalent "
+            "[default: 0.01, or 1% of the shallow model's RMSE/MAE]."
+        ),
+    ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -118,6 +125,7 @@ def search(
         storage=storage,
         modality=modality,
         image_shape=image_shape,
+        rope=rope,
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()

@@ -171,6 +171,13 @@ def test_depth_matches_the_built_graph(saved, case: str) -> None:
     assert saved[case]["depth"] == saved[case]["counted"] > 0
 
 
+@pytest.mark.parametrize("case", list(CASES))
+def test_depth_is_decided_by_the_declared_depth_params_alone(case: str) -> None:
+    _, family, params = CASES[case]
+    only = {name: params[name] for name in models.depth_params(family)}
+    assert models.FAMILIES[family].depth(only) == models.depth(Config(family, params, TRAINING))
+
+
 def test_every_family_loads_in_a_process_without_deepenough(saved, tmp_path: Path) -> None:
     script = """
 import json, sys

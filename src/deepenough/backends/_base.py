@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from deepenough.backends._trial import Proposal, TrialResult
-from deepenough.spaces import SearchSpace
+from deepenough.spaces import Config, SearchSpace
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,10 @@ class Backend(abc.ABC):
         self.settings = settings
 
     @abc.abstractmethod
-    def ask(self) -> Proposal:
-        """The next config to train."""
+    def ask(self, fixed: Config | None = None) -> Proposal:
+        """The next config to train. `fixed` holds values to use instead of sampling
+        (its family, and any of that family's hyperparameters and training values);
+        the backend samples whatever it leaves out."""
 
     @abc.abstractmethod
     def tell(self, result: TrialResult) -> None:

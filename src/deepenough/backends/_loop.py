@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 from deepenough.backends._base import Backend
 from deepenough.backends._trial import Proposal, TrialResult
+from deepenough.spaces import Config
 
 logger = logging.getLogger(__name__)
 
 Objective = Callable[[Proposal], TrialResult]
+Plan = Callable[[list[TrialResult]], Config | None]
+"""Given the finished trials, the values to fix in the next one (None: sample all)."""
 
 
 def run_trials(
@@ -22,6 +25,7 @@ def run_trials(
     deadline: float | None = None,
     reserve_factor: float = 2.0,
     on_trial: Callable[[TrialResult], None] | None = None,
+    plan: Plan | None = None,
 ) -> list[TrialResult]:
     """Run trials until the study holds `n_trials` finished ones or time runs short.
 
@@ -36,7 +40,7 @@ def run_trials(
             logger.info("time budget reached after %d trials", len(finished))
             break
         started = time.monotonic()
-        result = objective(backend.ask())
+        result = objective(backend.ask(plan(finished) if plan else None))
         backend.tell(result)
         finished.append(result)
         longest = max(longest, time.monotonic() - started)

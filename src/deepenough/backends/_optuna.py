@@ -54,7 +54,9 @@ class OptunaBackend(Backend):
         )
         self._running: dict[int, optuna.Trial] = {}
 
-    def ask(self) -> Proposal:
+    def ask(self, fixed: Config | None = None) -> Proposal:
+        if fixed is not None:
+            self.study.enqueue_trial(_optuna_params(fixed))
         trial = self.study.ask()
         self._running[trial.number] = trial
         families = list(self.space.families)
@@ -92,6 +94,15 @@ class OptunaBackend(Backend):
             return self.settings.storage
         path = self.settings.run_dir / self.state_file
         return JournalStorage(JournalFileBackend(str(path)))
+
+
+def _optuna_params(config: Config) -> dict[str, Any]:
+    """`config` under the parameter names that `ask` suggests."""
+    return {
+        "family": config.family,
+        **{f"{config.family}.{k}": v for k, v in config.hyperparameters.items()},
+        **config.training,
+    }
 
 
 def _suggest(trial: optuna.Trial, name: str, param: Param) -> Any:

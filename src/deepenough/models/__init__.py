@@ -8,7 +8,7 @@ from deepenough.models._features import (
     raw_inputs,
     vocabulary_layer_name,
 )
-from deepenough.models._registry import FAMILIES, build, catalog, depth, pretrain
+from deepenough.models._registry import FAMILIES, build, catalog, depth, depth_params, pretrain
 
 __all__ = [
     "FAMILIES",
@@ -16,6 +16,7 @@ __all__ = [
     "build_encoder",
     "catalog",
     "depth",
+    "depth_params",
     "encode",
     "encoder_graph",
     "feature_width",

@@ -1,7 +1,8 @@
 """The one table of architecture families.
 
 A family is a module with `SCHEMA` (its hyperparameter rules and modalities),
-`depth(hyperparameters) -> int` and a pure `build(config, spec) -> keras.Model`
+`depth(hyperparameters) -> int`, `DEPTH_PARAMS` (the hyperparameters that
+`depth` reads, so that a search can steer depth), and a pure `build(config, spec) -> keras.Model`
 mapping packed features to the output; a family with an unsupervised stage
 also has `pretrain(model, config, x)`. Adding a family means adding its
 module and one line here.
@@ -41,6 +42,11 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 def depth(config: Config) -> int:
     """Hidden Dense, convolution and recurrent layers, each application of a shared one counted."""
     return FAMILIES[config.family].depth(config.hyperparameters)
+
+
+def depth_params(family: str) -> tuple[str, ...]:
+    """The hyperparameters that decide a family's depth."""
+    return FAMILIES[family].DEPTH_PARAMS
 
 
 def pretrain(model: keras.Model, config: Config, x: np.ndarray) -> None:

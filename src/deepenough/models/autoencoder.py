@@ -33,6 +33,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence"}),
 )
 
+DEPTH_PARAMS = ("encoder_depth",)
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return int(hyperparameters["encoder_depth"])

@@ -29,6 +29,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"sequence", "image"}),
 )
 
+DEPTH_PARAMS = ("blocks", "residual")
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return int(hyperparameters["blocks"]) * (2 if hyperparameters["residual"] else 1)

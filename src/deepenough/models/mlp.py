@@ -24,6 +24,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence", "image"}),
 )
 
+DEPTH_PARAMS = ("depth",)
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return int(hyperparameters["depth"])

@@ -27,6 +27,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence"}),
 )
 
+DEPTH_PARAMS = ("k",)
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return 1 + int(hyperparameters["k"])

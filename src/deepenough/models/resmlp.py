@@ -29,6 +29,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence", "image"}),
 )
 
+DEPTH_PARAMS = ("blocks",)
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return 1 + 2 * int(hyperparameters["blocks"])

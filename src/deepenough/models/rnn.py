@@ -25,6 +25,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"sequence"}),
 )
 
+DEPTH_PARAMS = ("layers",)
+
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:
     return int(hyperparameters["layers"])

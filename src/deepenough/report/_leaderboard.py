@@ -10,11 +10,17 @@ _STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2}
 
 
 def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
-    """One row per trial, rank 1 the exported one: cross-validated trials by their mean score
-    (small data), then complete trials by validation score (ties: lower validation loss,
-    then fewer parameters), then pruned, then failed."""
+    """One row per trial, rank 1 the exported one, then the verdict's other finalists by
+    their mean paired score, then complete trials by validation score (ties: lower
+    validation loss, then fewer parameters), then pruned, then failed."""
     metric = results["metric"]
-    cv_means = (results.get("selection") or {}).get("means", {})
+    verdict = results.get("verdict") or {}
+    paired_means = {
+        entry["trial"]: entry["mean"]
+        for entry in (verdict.get(c) for c in ("linear", "shallow", "deep"))
+        if entry and entry.get("mean") is not None
+    }
+    exported = (results.get("export") or {}).get("trial")
     rows = []
     for trial in results["trials"]:
         row = {
@@ -25,7 +31,7 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
             "depth_class": trial.get("depth_class"),
             metric["name"]: trial["value"],
             "validation_loss": trial.get("validation_loss"),
-            "cv_mean": cv_means.get(str(trial["number"])),
+            "paired_mean": paired_means.get(trial["number"]),
             "best_epoch": trial["best_epoch"],
             "n_params": trial["n_params"],
             "fit_seconds": trial["fit_seconds"],
@@ -37,12 +43,14 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
         return pd.DataFrame(columns=["rank", "trial", "status"])
     table = pd.DataFrame(rows)
     table["_status"] = table["status"].map(_STATUS_ORDER)
-    table["_uncross_validated"] = table["cv_mean"].isna()
+    table["_group"] = [
+        0 if n == exported else 1 if n in paired_means else 2 for n in table["trial"]
+    ]
     lower_is_better = metric["direction"] == "minimize"
     table = table.sort_values(
         [
-            "_uncross_validated",
-            "cv_mean",
+            "_group",
+            "paired_mean",
             "_status",
             metric["name"],
             "validation_loss",
@@ -51,8 +59,8 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
         ],
         ascending=[True, lower_is_better, True, lower_is_better, True, True, True],
         na_position="last",
-    ).drop(columns=["_status", "_uncross_validated"])
-    if not cv_means:
-        table = table.drop(columns="cv_mean")
+    ).drop(columns=["_status", "_group"])
+    if not paired_means:
+        table = table.drop(columns="paired_mean")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)

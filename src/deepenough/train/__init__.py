@@ -1,12 +1,7 @@
-"""Training: fit one trial with per-epoch scoring, early stopping and pruning."""
+"""Training: fit one trial with per-epoch scoring, early stopping and pruning; refit a
+config on cross-validation folds."""
 
-from deepenough.train._crossval import (
-    CrossValidation,
-    Folds,
-    cross_validate,
-    make_folds,
-    max_folds,
-)
+from deepenough.train._crossval import FoldFit, Folds, fit_fold, make_folds, max_folds
 from deepenough.train._fit import (
     FitReport,
     NonFiniteLoss,
@@ -20,15 +15,15 @@ from deepenough.train._fit import (
 from deepenough.train._objective import TrialObjective
 
 __all__ = [
-    "CrossValidation",
     "FitReport",
+    "FoldFit",
     "Folds",
     "NonFiniteLoss",
     "PackedData",
     "TrialObjective",
     "compile_model",
-    "cross_validate",
     "fit_epochs",
+    "fit_fold",
     "fit_with_validation",
     "make_folds",
     "max_folds",

@@ -10,6 +10,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from deepenough.backends import EpochReporter
 from deepenough.data import DataSpec
@@ -17,9 +18,11 @@ from deepenough.metrics import Metric, prediction_loss
 
 PREDICT_CHUNK = 8192
 MIN_STEPS_PER_EPOCH = 16
-"""An epoch is at least this many optimizer steps: a small training set is repeated within
-it, so that patience, `max_epochs` and the pruner's warm-up mean enough training whatever
-the data size (40 rows in batches of 32 would otherwise be 2 steps an epoch)."""
+"""An epoch is at least this many optimizer steps (and a whole multiple of them): a small
+training set is repeated within it, so that patience, `max_epochs` and the pruner's
+warm-up mean enough training whatever the data size (40 rows in batches of 32 would
+otherwise be 2 steps an epoch). Each call into the compiled graph runs this many steps,
+which on a CPU makes small models train several times faster than one step a call."""
 MIN_LOSS_IMPROVEMENT = 1e-3
 """A tie in the metric counts as an improvement only when the loss falls by this fraction."""
 MAX_TRAIN_ROWS_SCORED = 5000
@@ -55,7 +58,11 @@ class FitReport:
 
 def compile_model(model: keras.Model, spec: DataSpec, learning_rate: float) -> None:
     loss = "sparse_categorical_crossentropy" if spec.task == "classification" else "mse"
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss=loss,
+        steps_per_execution=MIN_STEPS_PER_EPOCH,
+    )
 
 
 def predict(model: keras.Model, x: np.ndarray, spec: DataSpec) -> np.ndarray:
@@ -122,16 +129,30 @@ def fit_epochs(
     which passes no callback); fails on a non-finite loss; returns the seconds taken."""
     compile_model(model, spec, training["learning_rate"])
     batch_size = int(training["batch_size"])
+    # One endless stream, reshuffled on every pass: Keras then keeps a single iterator
+    # instead of starting one per epoch, a large share of an epoch's time on small data.
+    stream = (
+        tf.data.Dataset.from_tensor_slices((data.x, _fit_target(data.y, spec)))
+        .shuffle(len(data), reshuffle_each_iteration=True)
+        .repeat()
+        .batch(batch_size)
+    )
     started = time.perf_counter()
     model.fit(
-        repeat_rows(data.x, batch_size),
-        repeat_rows(_fit_target(data.y, spec), batch_size),
-        batch_size=batch_size,
+        stream,
         epochs=epochs,
+        steps_per_epoch=steps_per_epoch(len(data), batch_size),
         callbacks=[callback or _StopOnNonFiniteLoss()],
+        shuffle=False,
         verbose=0,
     )
     return time.perf_counter() - started
+
+
+def steps_per_epoch(rows: int, batch_size: int) -> int:
+    """One pass over the rows, rounded up to a whole multiple of `MIN_STEPS_PER_EPOCH`."""
+    batches = math.ceil(max(rows, 1) / batch_size)
+    return MIN_STEPS_PER_EPOCH * math.ceil(batches / MIN_STEPS_PER_EPOCH)
 
 
 def repeat_rows(values: np.ndarray, batch_size: int) -> np.ndarray:

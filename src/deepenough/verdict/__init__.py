@@ -1,0 +1,18 @@
+"""The shallow-versus-deep verdict: every depth class searched, the finalists compared on
+paired folds with a Bayesian correlated t-test, and the export chosen by the result."""
+
+from deepenough.verdict._judge import Verdict, finalists, judge, rank_by_validation
+from deepenough.verdict._plan import DEPTH_CLASSES, DepthPlan
+from deepenough.verdict._stats import Posterior, correlated_posterior, folds_to_settle
+
+__all__ = [
+    "DEPTH_CLASSES",
+    "DepthPlan",
+    "Posterior",
+    "Verdict",
+    "correlated_posterior",
+    "finalists",
+    "folds_to_settle",
+    "judge",
+    "rank_by_validation",
+]

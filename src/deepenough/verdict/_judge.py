@@ -1,0 +1,354 @@
+"""The shallow-versus-deep verdict: finalists, paired evidence, decision, and the export.
+
+The best trial of each depth class by validation score is a finalist. The
+finalists are re-trained on the same K folds × R repeats of train + validation,
+so their scores are paired; the deep-minus-shallow differences go through the
+Bayesian correlated t-test (see `_stats`) against a region of practical
+equivalence (ROPE):
+
+    deep          P(deep better) ≥ 0.95
+    shallow       P(deep better) < 0.05   (equivalent, or shallow better)
+    inconclusive  otherwise
+
+The same test of the best finalist against the linear one says whether a
+linear model suffices. The export follows the decision: shallow → the shallow
+finalist (the linear one when it suffices), deep → the deep finalist,
+inconclusive → the better of the two by mean paired score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from deepenough.backends import TrialResult
+from deepenough.data import DataSpec
+from deepenough.metrics import Metric
+from deepenough.spaces import SearchSpace
+from deepenough.train import FoldFit, PackedData, make_folds, max_folds
+from deepenough.verdict._evidence import Progress, crossover, paired_fits
+from deepenough.verdict._plan import DEPTH_CLASSES
+from deepenough.verdict._stats import CONFIDENCE, correlated_posterior, folds_to_settle
+
+FOLDS = 5
+LARGE_DATA_FOLDS = 3
+LARGE_DATA_ROWS = 50_000
+REPEATS = 2
+REPEATED_MAX_ROWS = 5_000
+"""Folds × repeats: 5 × 2 up to this many rows, 5 × 1 up to `LARGE_DATA_ROWS`, 3 × 1 beyond."""
+ABSOLUTE_ROPE = 0.01
+"""Default ROPE for metrics on a fixed scale (accuracy, balanced accuracy, ROC AUC, R²)."""
+RELATIVE_ROPE = 0.01
+"""Default ROPE for error metrics (RMSE, MAE): this share of the shallow finalist's mean."""
+RELATIVE_ROPE_METRICS = frozenset({"rmse", "mae"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    evidence: dict[str, Any]
+    """results.json's `verdict`."""
+    export: TrialResult
+    reason: str
+
+
+def rank_by_validation(trials: list[TrialResult], metric: Metric) -> list[TrialResult]:
+    """Complete trials best first (ties: lower validation loss, then fewer parameters);
+    pruned ones only when no trial completed."""
+    sign = -1.0 if metric.direction == "maximize" else 1.0
+    for status in ("complete", "pruned"):
+        candidates = [t for t in trials if t.status == status and t.value is not None]
+        if candidates:
+            return sorted(
+                candidates,
+                key=lambda t: (
+                    sign * t.value,
+                    t.validation_loss if t.validation_loss is not None else float("inf"),
+                    t.n_params or 0,
+                    t.number,
+                ),
+            )
+    return []
+
+
+def finalists(trials: list[TrialResult], metric: Metric) -> dict[str, TrialResult]:
+    """The best trial of each depth class by validation score."""
+    out = {}
+    for depth_class in DEPTH_CLASSES:
+        ranked = rank_by_validation([t for t in trials if t.depth_class == depth_class], metric)
+        if ranked:
+            out[depth_class] = ranked[0]
+    return out
+
+
+def judge(
+    trials: list[TrialResult],
+    space: SearchSpace,
+    spec: DataSpec,
+    metric: Metric,
+    data: PackedData,
+    *,
+    seed: int = 0,
+    rope: float | None = None,
+    deadline: float | None = None,
+    progress: Progress | None = None,
+) -> Verdict | None:
+    """Decide shallow versus deep on `data` (train + validation); None when no trial
+    has a score. `rope` overrides the default ROPE (in the metric's units);
+    `deadline` (monotonic) bounds the re-training."""
+    final = finalists(trials, metric)
+    if not final:
+        return None
+    n = len(data)
+    k = max_folds(data.y, spec.task, FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS)
+    repeats = REPEATS if n <= REPEATED_MAX_ROWS else 1
+    folds = make_folds(data.y, spec.task, k, seed, repeats)
+    fits = (
+        paired_fits(
+            final, spec, data, folds, metric=metric, seed=seed, deadline=deadline, progress=progress
+        )
+        if len(final) > 1
+        else {}
+    )
+    sign = 1.0 if metric.direction == "maximize" else -1.0
+    scores = {c: [f.score for f in fits.get(c, [])] for c in final}
+    rope_value, rope_rule = _rope(metric, scores, rope)
+    evidence: dict[str, Any] = {
+        "decision": "inconclusive",
+        "headline": "",
+        "folds": k,
+        "repeats": repeats,
+        "paired_folds": len(fits.get(next(iter(final)), [])),
+        **{c: _finalist(final.get(c), scores.get(c)) for c in DEPTH_CLASSES},
+        "difference": None,
+        "interval": None,
+        "rope": {"value": rope_value, "rule": rope_rule},
+        "probabilities": None,
+        "linear_suffices": False,
+        "linear_comparison": None,
+        "cost": None,
+        "memorisation": None,
+        "crossover": None,
+        "explanation": "",
+    }
+    missing = [c for c in ("shallow", "deep") if c not in final or not scores[c]]
+    settle = None
+    if not missing:
+        differences = [
+            sign * (d - s) for d, s in zip(scores["deep"], scores["shallow"], strict=True)
+        ]
+        posterior = correlated_posterior(differences, k)
+        probabilities = posterior.probabilities(rope_value)
+        interval = posterior.interval()
+        evidence["difference"] = round(posterior.mean, 6)
+        evidence["interval"] = [round(v, 6) for v in interval] if interval else None
+        if probabilities:
+            better, equivalent, worse = probabilities
+            evidence["probabilities"] = {
+                "deep_better": round(better, 4),
+                "equivalent": round(equivalent, 4),
+                "shallow_better": round(worse, 4),
+            }
+            if better >= CONFIDENCE:
+                evidence["decision"] = "deep"
+            elif better < 1 - CONFIDENCE:
+                evidence["decision"] = "shallow"
+            else:
+                settle = folds_to_settle(differences, k, rope_value)
+        evidence["cost"] = _cost(final, fits)
+        evidence["memorisation"] = _memorisation(fits, sign)
+        evidence["crossover"] = crossover(
+            final["shallow"],
+            final["deep"],
+            fits,
+            spec,
+            data,
+            folds,
+            metric=metric,
+            rope=rope_value,
+            seed=seed,
+            deadline=deadline,
+            progress=progress,
+        )
+    _compare_linear(evidence, final, scores, sign, k, rope_value)
+    export, reason = _export(evidence, final, scores, sign, metric)
+    evidence["headline"] = _headline(evidence["decision"], missing, settle, evidence, space)
+    evidence["explanation"] = _explain(evidence, metric)
+    return Verdict(evidence, export, reason)
+
+
+def _finalist(trial: TrialResult | None, scores: list[float] | None) -> dict[str, Any] | None:
+    if trial is None:
+        return None
+    return {
+        "trial": trial.number,
+        "family": trial.config.family,
+        "depth": trial.depth,
+        "scores": scores or [],
+        "mean": round(float(np.mean(scores)), 6) if scores else None,
+    }
+
+
+def _rope(
+    metric: Metric, scores: Mapping[str, list[float]], given: float | None
+) -> tuple[float, str]:
+    if given is not None:
+        return float(given), f"given: {given} {metric.name}"
+    if metric.name not in RELATIVE_ROPE_METRICS:
+        return ABSOLUTE_ROPE, f"default for {metric.name}: {ABSOLUTE_ROPE} in absolute terms"
+    reference = next((scores[c] for c in ("shallow", "deep", "linear") if scores.get(c)), [])
+    base = abs(float(np.mean(reference))) if reference else 0.0
+    return (
+        round(RELATIVE_ROPE * base, 6),
+        f"default for {metric.name}: {RELATIVE_ROPE:.0%} of the shallow finalist's mean "
+        f"{metric.name} ({base:.4g})",
+    )
+
+
+def _compare_linear(
+    evidence: dict[str, Any],
+    final: Mapping[str, TrialResult],
+    scores: Mapping[str, list[float]],
+    sign: float,
+    k: int,
+    rope: float,
+) -> None:
+    """Whether the linear finalist is within the ROPE of the best one:
+    P(best better than linear by more than the ROPE) < 0.05."""
+    others = [c for c in ("shallow", "deep") if scores.get(c)]
+    if not scores.get("linear") or not others:
+        return
+    best = max(others, key=lambda c: sign * float(np.mean(scores[c])))
+    differences = [sign * (b - lin) for b, lin in zip(scores[best], scores["linear"], strict=True)]
+    probabilities = correlated_posterior(differences, k).probabilities(rope)
+    evidence["linear_comparison"] = {
+        "against": best,
+        "difference": round(float(np.mean(differences)), 6),
+        "best_better": round(probabilities[0], 4) if probabilities else None,
+    }
+    evidence["linear_suffices"] = bool(probabilities and probabilities[0] < 1 - CONFIDENCE)
+
+
+def _cost(final: Mapping[str, TrialResult], fits: Mapping[str, list[FoldFit]]) -> dict[str, Any]:
+    """Parameters, mean fit seconds and predict latency per 1,000 rows; deep / shallow."""
+    cost: dict[str, Any] = {}
+    for name in ("shallow", "deep"):
+        cost[name] = {
+            "params": final[name].n_params,
+            "fit_seconds": round(float(np.mean([f.fit_seconds for f in fits[name]])), 4),
+            "predict_ms_per_1000": round(
+                float(np.median([f.predict_ms_per_1000 for f in fits[name]])), 3
+            ),
+        }
+    cost["ratio"] = {
+        key: round(cost["deep"][key] / cost["shallow"][key], 3) if cost["shallow"][key] else None
+        for key in ("params", "fit_seconds", "predict_ms_per_1000")
+    }
+    return cost
+
+
+def _memorisation(fits: Mapping[str, list[FoldFit]], sign: float) -> dict[str, Any]:
+    """Mean score on the training rows and on the held-out rows, and the gap between them
+    (positive: better on the rows the model was trained on)."""
+    out = {}
+    for name in ("shallow", "deep"):
+        train = float(np.mean([f.train_score for f in fits[name]]))
+        held_out = float(np.mean([f.score for f in fits[name]]))
+        out[name] = {
+            "train": round(train, 6),
+            "validation": round(held_out, 6),
+            "gap": round(sign * (train - held_out), 6),
+        }
+    return out
+
+
+def _export(
+    evidence: Mapping[str, Any],
+    final: Mapping[str, TrialResult],
+    scores: Mapping[str, list[float]],
+    sign: float,
+    metric: Metric,
+) -> tuple[TrialResult, str]:
+    decision = evidence["decision"]
+    if decision == "deep":
+        return final["deep"], "deep needed: the deep finalist"
+    if decision == "shallow" and evidence["linear_suffices"]:
+        return final[
+            "linear"
+        ], "shallow suffices, and a linear model is within the ROPE of the best"
+    if decision == "shallow":
+        return final["shallow"], "shallow suffices: the shallow finalist"
+    scored = [c for c in ("shallow", "deep") if scores.get(c)] or [
+        c for c in DEPTH_CLASSES if scores.get(c)
+    ]
+    if scored:
+        best = max(scored, key=lambda c: sign * float(np.mean(scores[c])))
+        return final[best], (
+            f"inconclusive: the {best} finalist, the better by mean paired {metric.name}"
+        )
+    only = next(iter(final.values()))
+    return only, f"the only depth class with a scored trial ({only.depth_class})"
+
+
+def _headline(
+    decision: str,
+    missing: list[str],
+    settle: int | None,
+    evidence: Mapping[str, Any],
+    space: SearchSpace,
+) -> str:
+    if decision == "shallow":
+        return "shallow suffices"
+    if decision == "deep":
+        return "deep needed"
+    if missing:
+        absent = " and ".join(missing)
+        return (
+            f"inconclusive: no {absent} config was scored (shallow means 1 to "
+            f"{space.shallow_max_depth} hidden layers)"
+        )
+    done = evidence["paired_folds"]
+    if evidence["probabilities"] is None:
+        return "inconclusive: one paired fold gives no spread to judge by; allow more time"
+    if settle is None:
+        return (
+            "inconclusive: the two differ by about the ROPE, and more folds would likely "
+            "not settle it"
+        )
+    return (
+        f"inconclusive: about {settle - done} more paired folds (beyond {done}) would "
+        "likely settle it"
+    )
+
+
+def _explain(evidence: Mapping[str, Any], metric: Metric) -> str:
+    """The decision and its evidence in plain sentences."""
+    parts = [evidence["headline"][0].upper() + evidence["headline"][1:] + "."]
+    shallow, deep = evidence["shallow"], evidence["deep"]
+    rope = evidence["rope"]["value"]
+    if evidence["probabilities"] and evidence["interval"]:
+        p = evidence["probabilities"]
+        lo, hi = evidence["interval"]
+        parts.append(
+            f"On {evidence['paired_folds']} paired folds the deep finalist ({deep['family']}, "
+            f"depth {deep['depth']}) scores {deep['mean']:.4g} {metric.name} and the shallow "
+            f"one ({shallow['family']}, depth {shallow['depth']}) {shallow['mean']:.4g}: deep's "
+            f"advantage is {evidence['difference']:+.4g} (95% interval {lo:+.4g} to {hi:+.4g}) "
+            f"against a ROPE of ±{rope:.4g}; P(deep better) = {p['deep_better']:.2f}, "
+            f"P(equivalent) = {p['equivalent']:.2f}, P(shallow better) = "
+            f"{p['shallow_better']:.2f}."
+        )
+    if evidence["linear_suffices"]:
+        parts.append("A linear model is within the ROPE of the best: no hidden layer is needed.")
+    cost = evidence["cost"]
+    if cost and cost["ratio"]["params"]:
+        parts.append(
+            f"Deep costs {cost['ratio']['params']:.3g}× the parameters and "
+            f"{cost['ratio']['fit_seconds']:.3g}× the training time of shallow."
+        )
+    cross = evidence["crossover"] or {}
+    if cross.get("more_data_favours_depth"):
+        parts.append("Deep's advantage grows with the data: more rows would likely favour depth.")
+    return " ".join(parts)
