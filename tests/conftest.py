@@ -77,7 +77,10 @@ def penguins_run(tmp_path_factory) -> Path:
     (home / "tiny.yaml").write_text(TINY_SPACE)
     automl = Path(sys.executable).with_name("automl")
     done = subprocess.run(
-        [str(automl), "search", "examples/penguins.csv", "--trials", "3", "--space", "tiny.yaml"],
+        [
+            *(str(automl), "search", "examples/penguins.csv", "--trials", "3"),
+            *("--space", "tiny.yaml", "--folds", "2", "--repeats", "1"),
+        ],
         cwd=home,
         capture_output=True,
         text=True,

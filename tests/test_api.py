@@ -15,7 +15,9 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
     tmp_path: Path, regression_frame, tiny_space
 ) -> None:
     out = tmp_path / "run"
-    first = deepenough.search(regression_frame, space=tiny_space, trials=2, out=out, seed=1)
+    first = deepenough.search(
+        regression_frame, space=tiny_space, trials=2, out=out, seed=1, folds=2, repeats=1
+    )
     assert first.run_dir == out
     assert len(first.leaderboard) == 2 and first.leaderboard["rank"].tolist() == [1, 2]
     assert first.results["metric"] == {"name": "rmse", "direction": "minimize"}
@@ -27,7 +29,7 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
     assert prediction.shape == (len(regression_frame),) and np.isfinite(prediction).all()
 
     resumed = deepenough.search(
-        regression_frame, space=tiny_space, trials=3, out=out, seed=1, resume=True
+        regression_frame, space=tiny_space, trials=3, out=out, seed=1, resume=True, folds=2
     )
     trials = resumed.results["trials"]
     assert [t["number"] for t in trials] == [0, 1, 2]
@@ -36,7 +38,7 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
 
 def test_resume_with_different_data_is_refused(tmp_path, regression_frame, tiny_space) -> None:
     out = tmp_path / "run"
-    deepenough.search(regression_frame, space=tiny_space, trials=1, out=out)
+    deepenough.search(regression_frame, space=tiny_space, trials=1, out=out, folds=2)
     with pytest.raises(deepenough.errors.UserError, match="data differs"):
         deepenough.search(
             regression_frame.head(100), space=tiny_space, trials=2, out=out, resume=True
@@ -95,7 +97,9 @@ def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
     frame["label"] = np.where(trend > 0, "up", "down")
     space = tmp_path / "sequence.yaml"
     space.write_text(SEQUENCE_SPACE)
-    result = deepenough.search(frame, space=space, trials=3, out=tmp_path / "run")
+    result = deepenough.search(
+        frame, space=space, trials=3, out=tmp_path / "run", folds=2, repeats=1
+    )
     assert result.results["data"]["modality"] == "sequence"
     assert {t["family"] for t in result.results["trials"]} <= {"cnn", "rnn"}
     assert "t0" in result.best_model.input  # one raw input per column, reshaped inside

@@ -64,6 +64,8 @@ def search(
     modality: str | None = None,
     image_shape: str | None = None,
     rope: float | None = None,
+    folds: int | None = None,
+    repeats: int | None = None,
     listener: SearchListener | None = None,
 ) -> SearchResult:
     """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
@@ -88,6 +90,8 @@ def search(
         modality=modality,
         image_shape=image_shape,
         rope=rope,
+        folds=folds,
+        repeats=repeats,
         command=f"deepenough.search({_describe(data)!r}, ...)",
     )
     results = run_search(data, options, listener)

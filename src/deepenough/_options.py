@@ -31,6 +31,8 @@ class SearchOptions:
     modality: str | None = None
     image_shape: str | None = None
     rope: float | None = None
+    folds: int | None = None
+    repeats: int | None = None
     command: str | None = None
 
     def __post_init__(self) -> None:
@@ -44,6 +46,16 @@ class SearchOptions:
                 f"--time-budget must be positive, but got {self.time_budget!r}",
                 fix="Pass for example --time-budget 10m.",
             )
+        for name, low in (("folds", 2), ("repeats", 1)):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < low
+            ):
+                raise UserError(
+                    f"--{name} must be a whole number of at least {low}, but got {value!r}",
+                    fix=f"Pass for example --{name} {max(low, 5 if name == 'folds' else 2)}, "
+                    "or leave it out for the default.",
+                )
         if self.rope is not None and not 0 <= self.rope < float("inf"):
             raise UserError(
                 f"--rope must be zero or positive, in the metric's units, but got {self.rope!r}",

@@ -134,6 +134,8 @@ def execute(
         both,
         seed=options.seed,
         rope=options.rope,
+        folds=options.folds,
+        repeats=options.repeats,
         deadline=budget.verdict_deadline,
         progress=listener.on_stage,
     )

@@ -102,6 +102,16 @@ def search(
             "[default: 0.01, or 1% of the shallow model's RMSE/MAE]."
         ),
     ] = None,
+    folds: Annotated[
+        int | None,
+        typer.Option(
+            help="Folds of the finalists' paired re-training [default: 5; 3 above 50,000 rows]."
+        ),
+    ] = None,
+    repeats: Annotated[
+        int | None,
+        typer.Option(help="Repeats of those folds [default: 2; 1 above 5,000 rows]."),
+    ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -126,6 +136,8 @@ def search(
         modality=modality,
         image_shape=image_shape,
         rope=rope,
+        folds=folds,
+        repeats=repeats,
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()

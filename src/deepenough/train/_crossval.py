@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass
 
@@ -83,7 +82,6 @@ def fit_fold(
         )
     finally:
         keras.utils.clear_session(free_memory=True)
-        gc.collect()
 
 
 def _latency_ms(model: keras.Model, x: np.ndarray, spec: DataSpec) -> float:

@@ -92,18 +92,20 @@ def judge(
     *,
     seed: int = 0,
     rope: float | None = None,
+    folds: int | None = None,
+    repeats: int | None = None,
     deadline: float | None = None,
     progress: Progress | None = None,
 ) -> Verdict | None:
     """Decide shallow versus deep on `data` (train + validation); None when no trial
-    has a score. `rope` overrides the default ROPE (in the metric's units);
-    `deadline` (monotonic) bounds the re-training."""
+    has a score. `rope` (in the metric's units), `folds` and `repeats` override the
+    defaults; `deadline` (monotonic) bounds the re-training."""
     final = finalists(trials, metric)
     if not final:
         return None
     n = len(data)
-    k = max_folds(data.y, spec.task, FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS)
-    repeats = REPEATS if n <= REPEATED_MAX_ROWS else 1
+    k = max_folds(data.y, spec.task, folds or (FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS))
+    repeats = repeats or (REPEATS if n <= REPEATED_MAX_ROWS else 1)
     folds = make_folds(data.y, spec.task, k, seed, repeats)
     fits = (
         paired_fits(
@@ -295,7 +297,7 @@ def _export(
 def _headline(
     decision: str,
     missing: list[str],
-    settle: int | None,
+    settle: tuple[int, int] | None,
     evidence: Mapping[str, Any],
     space: SearchSpace,
 ) -> str:
@@ -317,9 +319,10 @@ def _headline(
             "inconclusive: the two differ by about the ROPE, and more folds would likely "
             "not settle it"
         )
+    folds, repeats = settle
     return (
-        f"inconclusive: about {settle - done} more paired folds (beyond {done}) would "
-        "likely settle it"
+        f"inconclusive: {folds}-fold cross-validation repeated {repeats} times (instead of "
+        f"{done} paired folds) would likely settle it"
     )
 
 

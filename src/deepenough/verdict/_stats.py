@@ -35,6 +35,7 @@ from scipy import stats
 CONFIDENCE = 0.95
 """A side wins when its posterior probability reaches this."""
 MAX_REPEATS_TO_SUGGEST = 20
+SETTLING_FOLDS = 10
 
 
 @dataclass(frozen=True)
@@ -79,20 +80,29 @@ def correlated_posterior(differences: Sequence[float], folds: int) -> Posterior:
     return Posterior(float(np.mean(x)), math.sqrt((1.0 / n + rho / (1.0 - rho)) * variance), n - 1)
 
 
-def folds_to_settle(differences: Sequence[float], folds: int, rope: float) -> int | None:
-    """How many paired folds in all would likely give a decision (P(μ > rope) ≥ 0.95 or
-    < 0.05) if the mean and spread of the differences stayed as observed; None when no
-    count up to `MAX_REPEATS_TO_SUGGEST` repeats of `folds` folds would, as happens
-    when the mean sits near the ROPE's edge: the correlation term ρ/(1 − ρ) of the
-    posterior's scale does not shrink with more repeats."""
+def folds_to_settle(
+    differences: Sequence[float], folds: int, rope: float
+) -> tuple[int, int] | None:
+    """The smallest (folds, repeats) of cross-validation, `folds` or `SETTLING_FOLDS`
+    folds, whose posterior would likely give a decision (P(μ > rope) ≥ 0.95 or < 0.05)
+    if the mean and spread of the differences stayed as observed; None when none up to
+    `MAX_REPEATS_TO_SUGGEST` repeats would, as when the mean sits near the ROPE's edge.
+    More repeats alone may not do: the term ρ/(1 − ρ) of the posterior's scale does not
+    shrink with them, only with more folds (ρ = 1/folds)."""
     x = np.asarray(differences, dtype=float)
     if len(x) < 2:
         return None
     mean, variance = float(np.mean(x)), float(np.var(x, ddof=1))
-    rho = 1.0 / folds
-    for n in range(len(x) + 1, MAX_REPEATS_TO_SUGGEST * folds + 1):
+    designs = [
+        (k, r)
+        for k in sorted({folds, max(folds, SETTLING_FOLDS)})
+        for r in range(1, MAX_REPEATS_TO_SUGGEST + 1)
+        if k * r > len(x)
+    ]
+    for k, r in sorted(designs, key=lambda design: (design[0] * design[1], design[0])):
+        n, rho = k * r, 1.0 / k
         scale = math.sqrt((1.0 / n + rho / (1.0 - rho)) * variance)
         better = Posterior(mean, scale, n - 1).probabilities(rope)[0]  # type: ignore[index]
         if better >= CONFIDENCE or better < 1 - CONFIDENCE:
-            return n
+            return k, r
     return None
