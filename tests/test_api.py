@@ -29,7 +29,14 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
     assert prediction.shape == (len(regression_frame),) and np.isfinite(prediction).all()
 
     resumed = deepenough.search(
-        regression_frame, space=tiny_space, trials=3, out=out, seed=1, resume=True, folds=2
+        regression_frame,
+        space=tiny_space,
+        trials=3,
+        out=out,
+        seed=1,
+        resume=True,
+        folds=2,
+        repeats=1,
     )
     trials = resumed.results["trials"]
     assert [t["number"] for t in trials] == [0, 1, 2]

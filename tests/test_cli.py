@@ -28,6 +28,21 @@ CONTRACT_KEYS = {
     "data",
     "manifest",
 }
+VERDICT_KEYS = {
+    "decision",
+    "linear",
+    "shallow",
+    "deep",
+    "difference",
+    "interval",
+    "rope",
+    "probabilities",
+    "linear_suffices",
+    "cost",
+    "memorisation",
+    "crossover",
+    "explanation",
+}
 TRIAL_KEYS = {
     "number",
     "family",
@@ -154,8 +169,19 @@ def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
         assert (run / name).is_file(), name
     results = json.loads((run / "results.json").read_text())
     assert set(results) >= CONTRACT_KEYS
-    assert results["status"] == "complete" and results["verdict"] is None
+    assert results["status"] == "complete"
     assert results["stop_reason"] == "trial count reached"
+    verdict = results["verdict"]
+    assert set(verdict) >= VERDICT_KEYS
+    assert verdict["decision"] in {"shallow", "deep", "inconclusive"}
+    # the three reference trials, one per depth class, are the finalists
+    classes = [t["depth_class"] for t in results["trials"]]
+    assert classes == ["linear", "shallow", "deep"]
+    for number, depth_class in enumerate(classes):
+        assert verdict[depth_class]["trial"] == number
+        assert len(verdict[depth_class]["scores"]) == 2  # --folds 2 --repeats 1: paired
+    assert set(verdict["crossover"]["fractions"]) == {0.1, 0.25, 0.5, 1.0}
+    assert verdict["cost"]["deep"]["params"] > verdict["cost"]["shallow"]["params"]
     assert results["target"] == "species" and results["task"] == "classification"
     assert len(results["trials"]) == 3
     assert all(set(t) >= TRIAL_KEYS for t in results["trials"])
@@ -166,6 +192,7 @@ def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
     assert len(pd.read_csv(run / "leaderboard.csv")) == 3
     log = (penguins_run / "search.log").read_text()
     assert "trials" in log and "report" in log and "Traceback" not in log
+    assert verdict["headline"].split(":")[0] in log  # the summary states the verdict
 
 
 def test_predict_matches_a_plain_keras_process(penguins_run: Path, tmp_path: Path) -> None:

@@ -65,7 +65,6 @@ class TrialObjective:
             return TrialResult(**base, status="failed", error=_reason(error))
         finally:
             keras.utils.clear_session(free_memory=True)
-            gc.collect()
         if not fitted.history_validation or fitted.best_epoch == 0:
             return TrialResult(
                 **base,
