@@ -93,3 +93,20 @@ def test_time_budget_stops_before_the_trial_count(space, tmp_path: Path) -> None
 def test_unknown_backend_is_a_user_error(space, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="Unknown backend 'optuner'"):
         make_backend("optuner", space, settings(tmp_path))
+
+
+def test_fixed_values_are_used_and_the_rest_is_sampled(space, tmp_path: Path) -> None:
+    from deepenough.spaces import Config
+
+    backend = make_backend("optuna", space, settings(tmp_path))
+    widths = set()
+    for _ in range(6):
+        proposal = backend.ask(Config("mlp", {"depth": 3}, {"learning_rate": 0.005}))
+        params = proposal.config.hyperparameters
+        assert params["depth"] == 3 and proposal.config.training["learning_rate"] == 0.005
+        assert 4 <= params["width"] <= 16 and params["activation"] in {"relu", "tanh"}
+        widths.add(params["width"])
+        backend.tell(scored(proposal))
+    assert len(widths) > 1  # what is not fixed is still sampled
+    assert [t.config.hyperparameters["depth"] for t in backend.finished()] == [3] * 6
+    assert [t.number for t in backend.finished()] == list(range(6))
