@@ -139,6 +139,8 @@ def execute(
         deadline=budget.verdict_deadline,
         progress=listener.on_stage,
     )
+    if verdict is not None and verdict.evidence["interrupted"]:
+        status, stop_reason = "interrupted", "interrupted"
     results = _results(prepared, options, trials, verdict, status, stop_reason)
     if verdict is None:
         write_outputs(prepared.run_dir, results)

@@ -203,3 +203,23 @@ def test_the_crossover_finds_where_deep_overtakes_shallow(monkeypatch, classific
     assert crossover["deep_overtakes_at"] == 0.5
     assert crossover["trend_per_doubling"] == pytest.approx(0.1, abs=0.02)
     assert crossover["more_data_favours_depth"] is True
+
+
+def test_ctrl_c_while_re_training_judges_on_the_folds_every_finalist_finished(
+    monkeypatch, classification
+) -> None:
+    seen = []
+
+    def score(c, seed, rows):
+        if len(seen) == 5:  # fold 2: linear done, then Ctrl-C during shallow
+            raise KeyboardInterrupt
+        return 0.9
+
+    stub(monkeypatch, score, seen)
+    verdict = run(classification)
+    evidence = verdict.evidence
+    assert evidence["interrupted"] is True and evidence["paired_folds"] == 1
+    assert all(len(evidence[c]["scores"]) == 1 for c in DEPTHS)
+    assert evidence["crossover"] == {"skipped": "interrupted"}
+    assert evidence["decision"] == "inconclusive" and evidence["probabilities"] is None
+    assert "one paired fold" in evidence["headline"]

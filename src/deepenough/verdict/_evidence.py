@@ -43,7 +43,9 @@ def paired_fits(
 ) -> dict[str, list[FoldFit]]:
     """Every finalist refit on the same folds, fold by fold, so that any prefix of the
     folds is paired. With a `deadline` (monotonic), stops before a fold that would likely
-    end past it, but never before `MIN_PAIRED_FOLDS` folds."""
+    end past it, but never before `MIN_PAIRED_FOLDS` folds. Ctrl-C keeps the folds that
+    every finalist finished and re-raises `KeyboardInterrupt` once the caller has them
+    (see `Interrupted`)."""
     fits: dict[str, list[FoldFit]] = {name: [] for name in finalists}
     last = 0.0
     for i, (train_rows, held_out) in enumerate(folds):
@@ -55,9 +57,10 @@ def paired_fits(
             break
         if progress:
             progress(f"re-training the finalists: fold {i + 1} of {len(folds)}")
-        for name, trial in finalists.items():
-            fits[name].append(
-                fit_fold(
+        fold = {}
+        try:
+            for name, trial in finalists.items():
+                fold[name] = fit_fold(
                     trial.config,
                     spec,
                     data,
@@ -67,9 +70,21 @@ def paired_fits(
                     epochs=_epochs(trial),
                     seed=seed + i,
                 )
-            )
+        except KeyboardInterrupt:
+            logger.warning("interrupted; judging on the %d folds every finalist finished", i)
+            raise Interrupted(fits) from None
+        for name, fit in fold.items():
+            fits[name].append(fit)
         last = time.monotonic() - started
     return fits
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during re-training; `fits` holds the paired folds finished before it."""
+
+    def __init__(self, fits: dict[str, list[FoldFit]]) -> None:
+        super().__init__()
+        self.fits = fits
 
 
 def crossover(

@@ -29,7 +29,7 @@ from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.spaces import SearchSpace
 from deepenough.train import FoldFit, PackedData, make_folds, max_folds
-from deepenough.verdict._evidence import Progress, crossover, paired_fits
+from deepenough.verdict._evidence import Interrupted, Progress, crossover, paired_fits
 from deepenough.verdict._plan import DEPTH_CLASSES
 from deepenough.verdict._stats import CONFIDENCE, correlated_posterior, folds_to_settle
 
@@ -107,13 +107,22 @@ def judge(
     k = max_folds(data.y, spec.task, folds or (FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS))
     repeats = repeats or (REPEATS if n <= REPEATED_MAX_ROWS else 1)
     folds = make_folds(data.y, spec.task, k, seed, repeats)
-    fits = (
-        paired_fits(
-            final, spec, data, folds, metric=metric, seed=seed, deadline=deadline, progress=progress
-        )
-        if len(final) > 1
-        else {}
-    )
+    fits: dict[str, list[FoldFit]] = {}
+    interrupted = False
+    if len(final) > 1:
+        try:
+            fits = paired_fits(
+                final,
+                spec,
+                data,
+                folds,
+                metric=metric,
+                seed=seed,
+                deadline=deadline,
+                progress=progress,
+            )
+        except Interrupted as stop:
+            fits, interrupted = stop.fits, True
     sign = 1.0 if metric.direction == "maximize" else -1.0
     scores = {c: [f.score for f in fits.get(c, [])] for c in final}
     rope_value, rope_rule = _rope(metric, scores, rope)
@@ -134,10 +143,11 @@ def judge(
         "memorisation": None,
         "crossover": None,
         "explanation": "",
+        "interrupted": interrupted,
     }
-    missing = [c for c in ("shallow", "deep") if c not in final or not scores[c]]
+    missing = [c for c in ("shallow", "deep") if c not in final]
     settle = None
-    if not missing:
+    if not missing and evidence["paired_folds"]:
         differences = [
             sign * (d - s) for d, s in zip(scores["deep"], scores["shallow"], strict=True)
         ]
@@ -161,19 +171,27 @@ def judge(
                 settle = folds_to_settle(differences, k, rope_value)
         evidence["cost"] = _cost(final, fits)
         evidence["memorisation"] = _memorisation(fits, sign)
-        evidence["crossover"] = crossover(
-            final["shallow"],
-            final["deep"],
-            fits,
-            spec,
-            data,
-            folds,
-            metric=metric,
-            rope=rope_value,
-            seed=seed,
-            deadline=deadline,
-            progress=progress,
-        )
+        try:
+            evidence["crossover"] = (
+                {"skipped": "interrupted"}
+                if interrupted
+                else crossover(
+                    final["shallow"],
+                    final["deep"],
+                    fits,
+                    spec,
+                    data,
+                    folds,
+                    metric=metric,
+                    rope=rope_value,
+                    seed=seed,
+                    deadline=deadline,
+                    progress=progress,
+                )
+            )
+        except KeyboardInterrupt:
+            evidence["crossover"] = {"skipped": "interrupted"}
+            evidence["interrupted"] = True
     _compare_linear(evidence, final, scores, sign, k, rope_value)
     export, reason = _export(evidence, final, scores, sign, metric)
     evidence["headline"] = _headline(evidence["decision"], missing, settle, evidence, space)
@@ -312,6 +330,8 @@ def _headline(
             f"{space.shallow_max_depth} hidden layers)"
         )
     done = evidence["paired_folds"]
+    if done == 0:
+        return "inconclusive: interrupted before the finalists were re-trained"
     if evidence["probabilities"] is None:
         return "inconclusive: one paired fold gives no spread to judge by; allow more time"
     if settle is None:
