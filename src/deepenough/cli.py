@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from deepenough._options import DEFAULT_TRIALS
+
 app = typer.Typer(
     name="automl",
     help="Is a shallow network enough for this data, or does it need a deep one?",
@@ -68,7 +70,7 @@ def search(
     space: Annotated[str, typer.Option(help="Built-in space name or YAML file.")] = "default",
     trials: Annotated[
         int, typer.Option(help="Total trials in the study (also with --resume).")
-    ] = 30,
+    ] = DEFAULT_TRIALS,
     time_budget: Annotated[
         str | None,
         typer.Option(help="Stop starting trials in time to finish by then: 90s, 10m, 1h."),
