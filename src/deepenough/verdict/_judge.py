@@ -106,7 +106,7 @@ def judge(
     n = len(data)
     k = max_folds(data.y, spec.task, folds or (FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS))
     repeats = repeats or (REPEATS if n <= REPEATED_MAX_ROWS else 1)
-    folds = make_folds(data.y, spec.task, k, seed, repeats)
+    splits = make_folds(data.y, spec.task, k, seed, repeats)
     fits: dict[str, list[FoldFit]] = {}
     interrupted = False
     if len(final) > 1:
@@ -115,7 +115,7 @@ def judge(
                 final,
                 spec,
                 data,
-                folds,
+                splits,
                 metric=metric,
                 seed=seed,
                 deadline=deadline,
@@ -181,7 +181,7 @@ def judge(
                     fits,
                     spec,
                     data,
-                    folds,
+                    splits,
                     metric=metric,
                     rope=rope_value,
                     seed=seed,
