@@ -25,6 +25,12 @@ class Metric:
     task: Task
     score: Callable[[np.ndarray, np.ndarray], float]
 
+    @property
+    def sign(self) -> float:
+        """+1 when higher scores are better, -1 when lower are: `sign * score` is
+        higher-is-better for every metric."""
+        return 1.0 if self.direction == "maximize" else -1.0
+
     def better(self, a: float, b: float) -> bool:
         """Whether score `a` is strictly better than score `b`."""
         return a > b if self.direction == "maximize" else a < b

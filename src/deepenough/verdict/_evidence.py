@@ -111,7 +111,7 @@ def crossover(
     the ROPE.
     """
     folds = folds[: min(CROSSOVER_FOLDS, len(full["shallow"]))]
-    sign = 1.0 if metric.direction == "maximize" else -1.0
+    sign = metric.sign
     estimate = sum(f.fit_seconds for name in ("shallow", "deep") for f in full[name])
     estimate *= (len(CROSSOVER_FRACTIONS) - 1) / max(len(full["shallow"]), 1) * len(folds)
     if deadline is not None and time.monotonic() + estimate > deadline:

@@ -57,7 +57,7 @@ class Verdict:
 def rank_by_validation(trials: list[TrialResult], metric: Metric) -> list[TrialResult]:
     """Complete trials best first (ties: lower validation loss, then fewer parameters);
     pruned ones only when no trial completed."""
-    sign = -1.0 if metric.direction == "maximize" else 1.0
+    sign = -metric.sign  # best first
     for status in ("complete", "pruned"):
         candidates = [t for t in trials if t.status == status and t.value is not None]
         if candidates:
@@ -123,7 +123,7 @@ def judge(
             )
         except Interrupted as stop:
             fits, interrupted = stop.fits, True
-    sign = 1.0 if metric.direction == "maximize" else -1.0
+    sign = metric.sign
     scores = {c: [f.score for f in fits.get(c, [])] for c in final}
     rope_value, rope_rule = _rope(metric, scores, rope)
     evidence: dict[str, Any] = {
@@ -240,7 +240,7 @@ def _compare_linear(
     others = [c for c in ("shallow", "deep") if scores.get(c)]
     if not scores.get("linear") or not others:
         return
-    best = max(others, key=lambda c: sign * float(np.mean(scores[c])))
+    best = _best_by_mean(others, scores, sign)
     differences = [sign * (b - lin) for b, lin in zip(scores[best], scores["linear"], strict=True)]
     probabilities = correlated_posterior(differences, k).probabilities(rope)
     evidence["linear_comparison"] = {
@@ -304,12 +304,17 @@ def _export(
         c for c in DEPTH_CLASSES if scores.get(c)
     ]
     if scored:
-        best = max(scored, key=lambda c: sign * float(np.mean(scores[c])))
+        best = _best_by_mean(scored, scores, sign)
         return final[best], (
             f"inconclusive: the {best} finalist, the better by mean paired {metric.name}"
         )
     only = next(iter(final.values()))
     return only, f"the only depth class with a scored trial ({only.depth_class})"
+
+
+def _best_by_mean(classes: list[str], scores: Mapping[str, list[float]], sign: float) -> str:
+    """The class among `classes` with the best mean paired score."""
+    return max(classes, key=lambda c: sign * float(np.mean(scores[c])))
 
 
 def _headline(
