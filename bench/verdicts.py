@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -73,14 +74,12 @@ def budget_seconds(budget: str) -> float:
 def reference(task: Task, seeds: int, max_epochs: int | None, patience: int | None) -> None:
     """Train the task's grid for each seed not yet stored, saving after every seed."""
     plan = Plan.of(task, max_epochs, patience)
-    store = _read(REFERENCES)
-    entry = store.setdefault("tasks", {}).get(task.name)
+    entry = _read(REFERENCES).get("tasks", {}).get(task.name)
     if entry is not None and entry["settings"] != plan.settings:
         print(f"  {task.name}: the grid or its settings changed; earlier seeds are dropped")
         entry = None
     if entry is None:
         entry = {"metric": task.metric, "rows": plan.rows, "settings": plan.settings, "seeds": {}}
-        store["tasks"][task.name] = entry
     for seed in range(seeds):
         if str(seed) in entry["seeds"]:
             continue
@@ -88,7 +87,7 @@ def reference(task: Task, seeds: int, max_epochs: int | None, patience: int | No
         record = reference_seed(task, plan, seed)
         record["wall_seconds"] = round(time.monotonic() - started, 1)
         entry["seeds"][str(seed)] = record
-        _write(REFERENCES, store)
+        _store(REFERENCES, task.name, entry)
         print(
             f"  {task.name} seed {seed}: gap {record['gap']:+.4f} "
             f"(shallow {record['shallow']['test']:.4f}, deep {record['deep']['test']:.4f}), "
@@ -515,12 +514,18 @@ def _read(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
-    """Write to a temporary name and rename, so an interrupted run leaves the file whole."""
+def _store(path: Path, task: str, entry: dict[str, Any]) -> None:
+    """Set one task's entry. Several processes may run different tasks at once: each
+    re-reads the file under a lock, and writes a temporary file that it renames, so an
+    interrupted run leaves the file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _read(path)
+        data.setdefault("tasks", {})[task] = entry
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(path)
 
 
 def _tasks(names: list[str]) -> list[Task]:
@@ -563,9 +568,7 @@ def main() -> None:
             budget = args.budget or task.budget
             print(f"{task.name} ({budget}) …", flush=True)
             summary = run_tool(task, budget, args.trials or task.trials)
-            store = _read(SUMMARY)
-            store.setdefault("tasks", {})[task.name] = summary
-            _write(SUMMARY, store)
+            _store(SUMMARY, task.name, summary)
             print(f"  {summary['decision']}, {summary['wall_seconds'] / 60:.1f} min", flush=True)
         write_table()
     else:
