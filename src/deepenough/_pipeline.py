@@ -26,7 +26,7 @@ from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
 from deepenough.export import export_trial
 from deepenough.metrics import Metric, get_metric
-from deepenough.report import RESULTS_FILE, read_results, write_outputs
+from deepenough.report import RESULTS_FILE, parameter_importance, read_results, write_outputs
 from deepenough.spaces import SearchSpace, load_space
 from deepenough.train import PackedData, TrialObjective
 from deepenough.verdict import DepthPlan, Verdict, judge
@@ -162,6 +162,7 @@ def execute(
         "fit_seconds": round(export.fit_seconds, 4),
     }
     results["test"] = export.test
+    results["test_predictions"] = export.test_predictions
     results["manifest"]["wall_seconds"] = round(time.monotonic() - budget.started, 2)
     listener.on_stage("writing report")
     write_outputs(prepared.run_dir, results)
@@ -261,6 +262,7 @@ def _results(
     """results.json without the export and test scores, which come after the refit."""
     dataset, metric = prepared.dataset, prepared.metric
     profile = {"source": prepared.source, **dataset.profile}
+    trial_entries = [t.to_dict() for t in sorted(trials, key=lambda t: t.number)]
     return {
         "schema_version": SCHEMA_VERSION,
         "status": status if verdict else "failed",
@@ -275,11 +277,13 @@ def _results(
             "shallow_max_depth": prepared.space.shallow_max_depth,
         },
         "backend": options.backend,
-        "trials": [t.to_dict() for t in sorted(trials, key=lambda t: t.number)],
+        "trials": trial_entries,
         "best": _best(verdict),
         "export": None,
         "verdict": verdict.evidence if verdict else None,
         "test": {},
+        "test_predictions": None,
+        "importance": parameter_importance(trial_entries, metric.direction),
         "data": profile,
         "manifest": manifest(
             options.seed,

@@ -41,6 +41,8 @@ class TrialResult:
     history_train: tuple[float, ...] = ()
     history_validation: tuple[float, ...] = ()
     n_params: int | None = None
+    width: int | None = None
+    """Units, filters or cells per hidden layer (None for a linear model)."""
     fit_seconds: float = 0.0
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -52,6 +54,7 @@ class TrialResult:
             "family": self.config.family,
             "depth": self.depth,
             "depth_class": self.depth_class,
+            "width": self.width,
             "hyperparameters": self.config.flat(),
             "n_params": self.n_params,
             "fit_seconds": round(self.fit_seconds, 4),
@@ -74,6 +77,7 @@ class TrialResult:
             "family",
             "depth",
             "depth_class",
+            "width",
             "hyperparameters",
             "n_params",
             "fit_seconds",
@@ -90,6 +94,7 @@ class TrialResult:
             status=entry["status"],
             depth=entry.get("depth"),
             depth_class=entry.get("depth_class"),
+            width=entry.get("width"),
             value=entry.get("value"),
             validation_loss=entry.get("validation_loss"),
             best_epoch=entry.get("best_epoch"),

@@ -1,6 +1,6 @@
 """Export: refit the winner, bake preprocessing in, save one plain-Keras `.keras` file."""
 
-from deepenough.export._export import ExportReport, export_trial, predict_frame, score_model
+from deepenough.export._export import ExportReport, export_trial, predict_frame
 from deepenough.export._inputs import category_vocabularies, inputs_from_frame, model_columns
 from deepenough.export._wrap import wrap_for_export
 
@@ -11,6 +11,5 @@ __all__ = [
     "inputs_from_frame",
     "model_columns",
     "predict_frame",
-    "score_model",
     "wrap_for_export",
 ]

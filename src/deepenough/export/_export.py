@@ -30,6 +30,8 @@ class ExportReport:
     epochs: int
     fit_seconds: float
     test: dict[str, float]
+    test_predictions: dict[str, Any]
+    """For the report: the confusion matrix, or actual and predicted values."""
 
 
 def export_trial(
@@ -57,9 +59,18 @@ def export_trial(
     with atomic_path(path) as temporary:
         model.save(temporary)
         reloaded = keras.saving.load_model(temporary)
-        test = score_model(reloaded, dataset.test.features, dataset.test.target, dataset.spec.task)
+        outputs = predict_frame(reloaded, dataset.test.features)
+    spec = dataset.spec
+    test = score_outputs(outputs, dataset.test.target, spec.task)
     logger.debug("exported trial %d to %s", trial.number, path)
-    return ExportReport(path, trial.number, epochs, fit_seconds, test)
+    return ExportReport(
+        path,
+        trial.number,
+        epochs,
+        fit_seconds,
+        test,
+        describe_predictions(outputs, dataset.test.target, spec.task, spec.classes),
+    )
 
 
 def predict_frame(model: keras.Model, frame: pd.DataFrame, **options: Any) -> dict[str, np.ndarray]:
@@ -70,7 +81,27 @@ def predict_frame(model: keras.Model, frame: pd.DataFrame, **options: Any) -> di
     return outputs
 
 
-def score_model(model: keras.Model, features: pd.DataFrame, target: np.ndarray, task: str):
-    outputs = predict_frame(model, features)
+def score_outputs(outputs: dict[str, np.ndarray], target: np.ndarray, task: str):
     predictions = outputs["probabilities"] if task == "classification" else outputs["prediction"]
     return score_all(task, target, predictions)  # type: ignore[arg-type]
+
+
+MAX_PLOTTED_POINTS = 2000
+"""Regression test rows kept for the predicted-vs-actual plot (an even subsample beyond)."""
+
+
+def describe_predictions(
+    outputs: dict[str, np.ndarray], target: np.ndarray, task: str, classes: tuple[str, ...]
+) -> dict[str, Any]:
+    """Classification: the confusion matrix (rows actual, columns predicted, in `classes`
+    order). Regression: actual and predicted values, at most `MAX_PLOTTED_POINTS` of them."""
+    if task == "classification":
+        predicted = np.argmax(outputs["probabilities"], axis=1)
+        matrix = np.zeros((len(classes), len(classes)), dtype=int)
+        np.add.at(matrix, (target.astype(int), predicted), 1)
+        return {"labels": list(classes), "confusion": matrix.tolist()}
+    keep = np.unique(np.linspace(0, len(target) - 1, min(len(target), MAX_PLOTTED_POINTS)).astype(int))
+    return {
+        "actual": [float(f"{v:.6g}") for v in target[keep]],
+        "predicted": [float(f"{v:.6g}") for v in np.ravel(outputs["prediction"])[keep]],
+    }

@@ -8,7 +8,15 @@ from deepenough.models._features import (
     raw_inputs,
     vocabulary_layer_name,
 )
-from deepenough.models._registry import FAMILIES, build, catalog, depth, depth_params, pretrain
+from deepenough.models._registry import (
+    FAMILIES,
+    build,
+    catalog,
+    depth,
+    depth_params,
+    pretrain,
+    width,
+)
 
 __all__ = [
     "FAMILIES",
@@ -23,4 +31,5 @@ __all__ = [
     "pretrain",
     "raw_inputs",
     "vocabulary_layer_name",
+    "width",
 ]

@@ -8,6 +8,9 @@ Only built-in Keras layers and ops are used, so the file loads in plain Keras.
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import keras
 import numpy as np
 import pandas as pd
@@ -16,6 +19,7 @@ from keras import layers, ops
 from deepenough.data import ColumnSpec, DataSpec, as_floats, as_strings
 
 ENCODE_BATCH = 8192
+_UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def feature_width(spec: DataSpec) -> int:
@@ -39,7 +43,7 @@ def encoder_graph(spec: DataSpec) -> tuple[dict[str, keras.KerasTensor], keras.K
     parts = []
     for column in spec.columns:
         dtype = "float32" if column.is_numeric else "string"
-        inputs[column.name] = keras.Input(shape=(), name=_layer_name(column.name), dtype=dtype)
+        inputs[column.name] = keras.Input(shape=(), name=_input_name(column.name), dtype=dtype)
         column_2d = layers.Reshape((1,))(inputs[column.name])
         parts.extend(_encode_column(column, column_2d))
     packed = parts[0] if len(parts) == 1 else layers.Concatenate(name="packed_features")(parts)
@@ -80,9 +84,21 @@ def vocabulary_layer_name(column: str) -> str:
     return f"vocabulary__{_layer_name(column)}"
 
 
+def _input_name(column: str) -> str:
+    """The column's own name where Keras allows it (anything without '/'), so that the
+    saved model's input dict keeps the column names."""
+    return column if "/" not in column else _layer_name(column)
+
+
 def _layer_name(column: str) -> str:
-    """Keras forbids '/' in layer names; the input dict is still keyed by the column name."""
-    return column.replace("/", "_")
+    """A valid, unique layer name for a column (TensorFlow name scopes allow only letters,
+    digits and `_.-`): other characters become `_`, plus a hash of the name when any was
+    replaced, so that `a b` and `a_b` stay apart. The input dict is still keyed by the
+    column name itself."""
+    safe = _UNSAFE_NAME_CHARACTERS.sub("_", column)
+    if safe == column and safe:
+        return safe
+    return f"{safe}_{hashlib.sha1(column.encode()).hexdigest()[:8]}"
 
 
 def _column_width(column: ColumnSpec) -> int:

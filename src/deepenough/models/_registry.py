@@ -2,7 +2,8 @@
 
 A family is a module with `SCHEMA` (its hyperparameter rules and modalities),
 `depth(hyperparameters) -> int`, `DEPTH_PARAMS` (the hyperparameters that
-`depth` reads, so that a search can steer depth), and a pure `build(config, spec) -> keras.Model`
+`depth` reads, so that a search can steer depth), `WIDTH_PARAM` (the one that sets
+units, filters or cells per layer), and a pure `build(config, spec) -> keras.Model`
 mapping packed features to the output; a family with an unsupervised stage
 also has `pretrain(model, config, x)`. Adding a family means adding its
 module and one line here.
@@ -42,6 +43,13 @@ def build(config: Config, spec: DataSpec) -> keras.Model:
 def depth(config: Config) -> int:
     """Hidden Dense, convolution and recurrent layers, each application of a shared one counted."""
     return FAMILIES[config.family].depth(config.hyperparameters)
+
+
+def width(config: Config) -> int | None:
+    """Units, filters or cells per hidden layer; None for a linear model."""
+    if depth(config) == 0:
+        return None
+    return int(config.hyperparameters[FAMILIES[config.family].WIDTH_PARAM])
 
 
 def depth_params(family: str) -> tuple[str, ...]:

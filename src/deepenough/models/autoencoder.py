@@ -34,6 +34,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("encoder_depth",)
+WIDTH_PARAM = "width"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

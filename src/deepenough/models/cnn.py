@@ -30,6 +30,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("blocks", "residual")
+WIDTH_PARAM = "filters"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

@@ -25,6 +25,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("depth",)
+WIDTH_PARAM = "width"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

@@ -28,6 +28,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("k",)
+WIDTH_PARAM = "width"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

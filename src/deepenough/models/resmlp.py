@@ -30,6 +30,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("blocks",)
+WIDTH_PARAM = "d"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

@@ -26,6 +26,7 @@ SCHEMA = FamilySchema(
 )
 
 DEPTH_PARAMS = ("layers",)
+WIDTH_PARAM = "units"
 
 
 def depth(hyperparameters: Mapping[str, Any]) -> int:

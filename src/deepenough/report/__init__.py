@@ -1,6 +1,7 @@
 """Report: results.json, leaderboard.csv and a self-contained report.html."""
 
 from deepenough.report._html import render_report
+from deepenough.report._importance import parameter_importance
 from deepenough.report._leaderboard import leaderboard
 from deepenough.report._write import (
     LEADERBOARD_FILE,
@@ -17,6 +18,7 @@ __all__ = [
     "RESULTS_FILE",
     "dumps_results",
     "leaderboard",
+    "parameter_importance",
     "read_results",
     "render_report",
     "write_outputs",

@@ -6,59 +6,101 @@ from functools import cache
 from typing import Any
 
 import jinja2
-import plotly.graph_objects as go
 import plotly.offline
 
 from deepenough.report._leaderboard import leaderboard
+from deepenough.report._plots import all_plots
 
-PLOT_CONFIG = {"displaylogo": False, "responsive": True}
-DEPTH_CLASS_COLOURS = {"linear": "#7f7f7f", "shallow": "#1f77b4", "deep": "#d62728"}
+LOAD_SNIPPET = """\
+import keras, pandas as pd
+model, rows = keras.saving.load_model("best_model.keras"), pd.read_csv("new.csv")
+outputs = model.predict({name: rows[name].fillna("").astype(str).to_numpy() if tensor.dtype == "string" else rows[name].to_numpy("float32") for name, tensor in model.input.items()}, verbose=0)"""  # noqa: E501
+
+LEADING_COLUMNS = (
+    "rank",
+    "trial",
+    "status",
+    "family",
+    "depth",
+    "depth_class",
+    "width",
+    "learning_rate",
+)
+TRAILING_COLUMNS = ("n_params", "fit_seconds", "best_epoch", "reason")
+TEXT_COLUMNS = {"status", "family", "depth_class", "reason"}
 
 
 def render_report(results: dict[str, Any]) -> str:
-    table = leaderboard(results)
     template = _environment().get_template("report.html.j2")
     return template.render(
         results=results,
         metric=results["metric"],
-        columns=[c for c in table.columns if c != "error"] + ["error"],
-        rows=table.where(table.notna(), None).to_dict(orient="records"),
-        depth_plot=_depth_plot(results),
+        verdict=results.get("verdict"),
+        leaderboard=_leaderboard_view(results),
+        plots=all_plots(results),
+        classes=_class_balance(results.get("data") or {}),
+        load_snippet=LOAD_SNIPPET,
         plotly_js=plotly.offline.get_plotlyjs(),
     )
 
 
-def _depth_plot(results: dict[str, Any]) -> str:
+def _leaderboard_view(results: dict[str, Any]) -> dict[str, Any]:
+    """Columns in reading order, and rows whose cells carry a sortable value and a text."""
+    table = leaderboard(results)
     metric = results["metric"]["name"]
-    figure = go.Figure()
-    for depth_class, colour in DEPTH_CLASS_COLOURS.items():
-        trials = [
-            t
-            for t in results["trials"]
-            if t["status"] == "complete" and t.get("depth_class") == depth_class
-        ]
-        figure.add_trace(
-            go.Scatter(
-                x=[t["depth"] for t in trials],
-                y=[t["value"] for t in trials],
-                mode="markers",
-                name=depth_class,
-                marker={"color": colour, "size": 10, "opacity": 0.8},
-                text=[f"trial {t['number']} · {t['family']}" for t in trials],
-                hovertemplate="%{text}<br>depth %{x}<br>" + metric + " %{y:.4f}<extra></extra>",
-            )
-        )
-    figure.update_layout(
-        xaxis_title="depth (hidden layers)",
-        yaxis_title=f"validation {metric}",
-        template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 20, "b": 50},
-        height=380,
-    )
-    figure.update_xaxes(dtick=1)
-    return figure.to_html(
-        full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, div_id="score-by-depth"
-    )
+    paired = "paired_mean" in table.columns
+    scores = (metric, "paired") if paired else (metric,)
+    rest = [
+        c
+        for c in table.columns
+        if c not in (*LEADING_COLUMNS, *TRAILING_COLUMNS, metric, "paired_mean", "paired_sd")
+        and c != "validation_loss"
+    ]
+    columns = [c for c in LEADING_COLUMNS if c in table.columns] + list(scores)
+    columns += ["validation_loss", *(c for c in TRAILING_COLUMNS if c in table.columns), *rest]
+    rows = []
+    for record in table.where(table.notna(), None).to_dict(orient="records"):
+        cells = []
+        for column in columns:
+            if column == "paired":
+                cells.append(_paired_cell(record["paired_mean"], record["paired_sd"]))
+            else:
+                cells.append(_cell(record.get(column)))
+        rows.append({"status": record["status"], "cells": cells})
+    return {
+        "columns": [{"name": c, "text": c in TEXT_COLUMNS} for c in columns],
+        "rows": rows,
+        "metric": metric,
+    }
+
+
+def _cell(value: Any) -> dict[str, Any]:
+    """What a cell shows, and the value its column sorts by (numbers as numbers)."""
+    if value is None:
+        return {"text": "", "sort": ""}
+    if isinstance(value, bool):
+        return {"text": str(value).lower(), "sort": str(value).lower()}
+    if isinstance(value, float):
+        return {"text": f"{value:.4g}", "sort": repr(value)}
+    if isinstance(value, int):
+        return {"text": f"{value:,}" if abs(value) >= 10_000 else str(value), "sort": str(value)}
+    return {"text": str(value), "sort": str(value)}
+
+
+def _paired_cell(mean: float | None, sd: float | None) -> dict[str, Any]:
+    if mean is None:
+        return {"text": "", "sort": ""}
+    text = f"{mean:.4f}" + (f" ± {sd:.4f}" if sd is not None else "")
+    return {"text": text, "sort": repr(mean)}
+
+
+def _class_balance(data: dict[str, Any]) -> list[dict[str, Any]]:
+    counts = data.get("classes") or {}
+    total = sum(counts.values())
+    return [
+        {"label": label, "rows": n, "share": n / total if total else 0.0}
+        for label, n in counts.items()
+    ]
 
 
 @cache

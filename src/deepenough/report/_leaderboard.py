@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 import pandas as pd
@@ -14,38 +15,35 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
     their mean paired score, then complete trials by validation score (ties: lower
     validation loss, then fewer parameters), then pruned, then failed."""
     metric = results["metric"]
-    verdict = results.get("verdict") or {}
-    paired_means = {
-        entry["trial"]: entry["mean"]
-        for entry in (verdict.get(c) for c in ("linear", "shallow", "deep"))
-        if entry and entry.get("mean") is not None
-    }
+    paired = _paired_scores(results.get("verdict") or {})
     exported = (results.get("export") or {}).get("trial")
     rows = []
     for trial in results["trials"]:
+        scores = paired.get(trial["number"], [])
         row = {
             "trial": trial["number"],
             "status": trial["status"],
             "family": trial["family"],
             "depth": trial["depth"],
             "depth_class": trial.get("depth_class"),
+            "width": trial.get("width"),
+            "learning_rate": trial["hyperparameters"].get("learning_rate"),
             metric["name"]: trial["value"],
+            "paired_mean": statistics.fmean(scores) if scores else None,
+            "paired_sd": statistics.stdev(scores) if len(scores) > 1 else None,
             "validation_loss": trial.get("validation_loss"),
-            "paired_mean": paired_means.get(trial["number"]),
             "best_epoch": trial["best_epoch"],
             "n_params": trial["n_params"],
             "fit_seconds": trial["fit_seconds"],
         }
         row.update({k: v for k, v in trial["hyperparameters"].items() if k not in row})
-        row["error"] = trial.get("error")
+        row["reason"] = status_reason(trial)
         rows.append(row)
     if not rows:
         return pd.DataFrame(columns=["rank", "trial", "status"])
     table = pd.DataFrame(rows)
     table["_status"] = table["status"].map(_STATUS_ORDER)
-    table["_group"] = [
-        0 if n == exported else 1 if n in paired_means else 2 for n in table["trial"]
-    ]
+    table["_group"] = [0 if n == exported else 1 if n in paired else 2 for n in table["trial"]]
     lower_is_better = metric["direction"] == "minimize"
     table = table.sort_values(
         [
@@ -60,7 +58,29 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
         ascending=[True, lower_is_better, True, lower_is_better, True, True, True],
         na_position="last",
     ).drop(columns=["_status", "_group"])
-    if not paired_means:
-        table = table.drop(columns="paired_mean")
+    if not paired:
+        table = table.drop(columns=["paired_mean", "paired_sd"])
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.reset_index(drop=True)
+
+
+def status_reason(trial: dict[str, Any]) -> str | None:
+    """Why a trial did not complete normally: its error, where it was pruned, or the
+    time cap that ended it."""
+    if trial.get("error"):
+        return trial["error"]
+    epochs = len(trial.get("history", {}).get("validation") or [])
+    if trial["status"] == "pruned":
+        return f"pruned after epoch {epochs}: behind earlier trials at that epoch"
+    if trial.get("time_capped"):
+        return f"stopped after epoch {epochs} by the per-trial time limit"
+    return None
+
+
+def _paired_scores(verdict: dict[str, Any]) -> dict[int, list[float]]:
+    """Each finalist's scores on the verdict's paired folds, by trial number."""
+    return {
+        entry["trial"]: entry["scores"]
+        for entry in (verdict.get(c) for c in ("linear", "shallow", "deep"))
+        if entry and entry.get("scores")
+    }

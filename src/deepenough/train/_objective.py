@@ -39,6 +39,7 @@ class TrialObjective:
             "config": config,
             "depth": depth,
             "depth_class": self.space.depth_class(depth),
+            "width": models.width(config),
         }
         try:
             keras.utils.set_random_seed(self.seed + proposal.number)
