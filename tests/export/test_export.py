@@ -53,6 +53,13 @@ def test_test_set_is_scored_by_the_saved_file(classifier) -> None:
     assert report.test["accuracy"] == pytest.approx(accuracy)
     assert set(report.test) == {"accuracy", "balanced_accuracy", "roc_auc"}
     assert not list(report.path.parent.glob(".*partial*"))
+    confusion = np.array(report.test_predictions["confusion"])  # rows actual, columns predicted
+    assert report.test_predictions["labels"] == list(dataset.spec.classes)
+    assert (
+        confusion.sum(axis=1).tolist()
+        == np.bincount(dataset.test.target, minlength=len(dataset.spec.classes)).tolist()
+    )
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(accuracy)
 
 
 def test_plain_keras_reload_in_a_fresh_process_gives_identical_outputs(
@@ -94,6 +101,15 @@ def test_column_names_keras_forbids_still_key_the_inputs(classifier) -> None:
     assert "price/sqft" in model.input
 
 
+def test_any_column_name_survives_export_and_reload(tmp_path: Path, classification_frame) -> None:
+    names = {"x1": "x 1", "x2": "x_1", "colour": '"><b>colour</b> (%)'}
+    frame = classification_frame.rename(columns=names)
+    dataset, report = export(frame, tmp_path / "model.keras")
+    model = keras.saving.load_model(report.path)
+    assert set(model.input) == set(names.values())
+    assert len(predict_frame(model, dataset.test.features)["label"]) == len(dataset.test)
+
+
 def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_frame) -> None:
     dataset, report = export(regression_frame, tmp_path / "model.keras")
     model = keras.saving.load_model(report.path)
@@ -101,6 +117,9 @@ def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_fr
     assert prediction.shape == (len(dataset.test),)
     assert 50 < prediction.mean() < 150  # y is centred on 100, not on 0
     assert set(report.test) == {"rmse", "mae", "r2"}
+    kept = report.test_predictions
+    assert kept["actual"] == pytest.approx(dataset.test.target.tolist(), rel=1e-5)
+    assert kept["predicted"] == pytest.approx(prediction.tolist(), rel=1e-5)
 
 
 @pytest.mark.parametrize(

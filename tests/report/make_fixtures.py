@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -138,8 +138,10 @@ def main() -> None:
             results = make(name, Path(work))
             path = FIXTURES / f"{name}.json"
             path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-            print(f"{path.relative_to(HERE.parents[1])}: {results['status']}, "
-                  f"{len(results['trials'])} trials")
+            print(
+                f"{path.relative_to(HERE.parents[1])}: {results['status']}, "
+                f"{len(results['trials'])} trials"
+            )
 
 
 if __name__ == "__main__":

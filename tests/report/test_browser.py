@@ -85,7 +85,9 @@ def test_report_renders_without_errors_and_draws_every_plot(browser, tmp_path, c
     )
     assert plots or case == "all_failed", "no plot container"  # nothing to plot there
     assert [section for section, drawn in plots if not drawn] == []
-    rows = browser.execute_script("return document.querySelectorAll('#leaderboard tbody tr').length")
+    rows = browser.execute_script(
+        "return document.querySelectorAll('#leaderboard tbody tr').length"
+    )
     assert rows == len(json.loads((run_dir / "results.json").read_text())["trials"])
     assert browser.execute_script("return window.__dialogs") == []
     browser.save_screenshot(str(run_dir / "report.png"))

@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -153,3 +154,17 @@ def test_report_is_self_contained_and_escapes_data_strings(results) -> None:
     assert html.count("Plotly.newPlot") == 3  # depth, size, history: no verdict, 3 scored
     assert "NonFiniteLoss: boom" in html
     assert "because the columns do not form numbered runs" in html
+
+
+def test_a_hundred_trial_report_stays_under_8_mb() -> None:
+    results = json.loads((Path(__file__).parent / "fixtures" / "classification.json").read_text())
+    model = results["trials"][0]
+    epochs = [round(0.5 + i / 250, 6) for i in range(100)]  # 100 epochs, full precision
+    results["trials"] = [
+        model
+        | {"number": n, "value": 0.9 - n / 1000, "history": {"train": epochs, "validation": epochs}}
+        for n in range(100)
+    ]
+    html = render_report(results)
+    assert len(html.encode()) < 8 * 2**20
+    assert html.count("<tr class=") >= 100

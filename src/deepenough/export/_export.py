@@ -100,7 +100,9 @@ def describe_predictions(
         matrix = np.zeros((len(classes), len(classes)), dtype=int)
         np.add.at(matrix, (target.astype(int), predicted), 1)
         return {"labels": list(classes), "confusion": matrix.tolist()}
-    keep = np.unique(np.linspace(0, len(target) - 1, min(len(target), MAX_PLOTTED_POINTS)).astype(int))
+    keep = np.unique(
+        np.linspace(0, len(target) - 1, min(len(target), MAX_PLOTTED_POINTS)).astype(int)
+    )
     return {
         "actual": [float(f"{v:.6g}") for v in target[keep]],
         "predicted": [float(f"{v:.6g}") for v in np.ravel(outputs["prediction"])[keep]],
