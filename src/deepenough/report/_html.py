@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any
 
 import jinja2
+import pandas as pd
 import plotly.offline
 
 from deepenough.report._leaderboard import leaderboard
@@ -59,7 +61,8 @@ def _leaderboard_view(results: dict[str, Any]) -> dict[str, Any]:
     columns = [c for c in LEADING_COLUMNS if c in table.columns] + list(scores)
     columns += ["validation_loss", *(c for c in TRAILING_COLUMNS if c in table.columns), *rest]
     rows = []
-    for record in table.where(table.notna(), None).to_dict(orient="records"):
+    for record in table.to_dict(orient="records"):
+        record = {k: None if _missing(v) else v for k, v in record.items()}
         cells = []
         for column in columns:
             if column == "paired":
@@ -67,11 +70,19 @@ def _leaderboard_view(results: dict[str, Any]) -> dict[str, Any]:
             else:
                 cells.append(_cell(record.get(column)))
         rows.append({"status": record["status"], "cells": cells})
+    texts = [
+        c in TEXT_COLUMNS or any(isinstance(v, str) for v in table.get(c, pd.Series()).tolist())
+        for c in columns
+    ]
     return {
-        "columns": [{"name": c, "text": c in TEXT_COLUMNS} for c in columns],
+        "columns": [{"name": c, "text": t} for c, t in zip(columns, texts, strict=True)],
         "rows": rows,
         "metric": metric,
     }
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _cell(value: Any) -> dict[str, Any]:
