@@ -1,7 +1,8 @@
 """The report in a real headless Chromium (Debian's `chromium` and `chromium-driver`).
 
-Each test re-renders a stored results.json fixture (tests/report/fixtures/, written by
-make_fixtures.py from real tiny runs) with `automl report`, opens it from disk, and checks
+Each test re-renders a stored results.json (the fixtures in tests/report/fixtures/,
+written by make_fixtures.py from real tiny runs, and the committed example run) with
+`automl report`, opens it from disk, and checks
 what a reader relies on: no console error, every plot drawn, the leaderboard sorting and
 filtering, no network request, and no script from the data running.
 """
@@ -19,7 +20,10 @@ from typer.testing import CliRunner
 from deepenough.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+EXAMPLE = Path(__file__).parents[2] / "reports" / "examples" / "penguins" / "results.json"
+"""The committed example: a real 30-trial run, pruned trials included."""
+SOURCES = {p.stem: p for p in FIXTURES.glob("*.json")} | {"example": EXAMPLE}
+CASES = sorted(SOURCES)
 REQUIRED = os.environ.get("DEEPENOUGH_BROWSER_TESTS") == "required"
 """CI sets this, so that a missing browser fails the suite instead of skipping it."""
 
@@ -64,7 +68,7 @@ def open_report(browser, tmp_path: Path, case: str) -> Path:
     """Re-render the fixture's report with `automl report` and load it from disk."""
     run_dir = tmp_path / case
     run_dir.mkdir()
-    shutil.copy(FIXTURES / f"{case}.json", run_dir / "results.json")
+    shutil.copy(SOURCES[case], run_dir / "results.json")
     done = CliRunner().invoke(app, ["report", str(run_dir)])
     assert done.exit_code == 0, done.output
     browser.get_log("browser")  # drop entries of the previous page
@@ -94,7 +98,7 @@ def test_report_renders_without_errors_and_draws_every_plot(browser, tmp_path, c
     assert (run_dir / "report.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("case", ["classification", "failed_trials"])
+@pytest.mark.parametrize("case", ["example", "failed_trials"])
 def test_leaderboard_sorts_by_the_clicked_header(browser, tmp_path, case) -> None:
     open_report(browser, tmp_path, case)
     column = "return Array.from(document.querySelectorAll('#leaderboard tbody tr'), row => "
