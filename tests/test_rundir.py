@@ -7,8 +7,18 @@ from deepenough.errors import RunDirectoryError
 
 
 def test_new_directory_is_created(tmp_path: Path) -> None:
-    path = open_run_directory(tmp_path / "a" / "b", resume=False, overwrite=False)
-    assert path.is_dir()
+    open_run_directory(tmp_path / "a" / "b", resume=False, overwrite=False).close()
+    assert (tmp_path / "a" / "b").is_dir()
+
+
+def test_one_search_at_a_time_holds_a_run_directory(tmp_path: Path) -> None:
+    lock = open_run_directory(tmp_path, resume=False, overwrite=False)
+    (tmp_path / "study.journal").write_text("")
+    with pytest.raises(RunDirectoryError, match="Another search is running"):
+        open_run_directory(tmp_path, resume=False, overwrite=True)
+    assert (tmp_path / "study.journal").exists()  # the running search's files are kept
+    lock.close()
+    open_run_directory(tmp_path, resume=True, overwrite=False).close()
 
 
 def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
@@ -23,9 +33,9 @@ def test_an_earlier_run_needs_resume_or_overwrite(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(RunDirectoryError, match=r"already holds a run.*--resume.*--overwrite"):
         open_run_directory(tmp_path, resume=False, overwrite=False)
-    open_run_directory(tmp_path, resume=True, overwrite=False)
+    open_run_directory(tmp_path, resume=True, overwrite=False).close()
     assert (tmp_path / "results.json").exists()
-    open_run_directory(tmp_path, resume=False, overwrite=True)
+    open_run_directory(tmp_path, resume=False, overwrite=True).close()
     assert not (tmp_path / "results.json").exists()
     assert (tmp_path / "notes.txt").exists()  # only the run's own files are removed
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,13 @@ from deepenough import models
 from deepenough._manifest import data_sha256, manifest
 from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
-from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
+from deepenough.backends import (
+    BackendSettings,
+    TrialResult,
+    count_towards_total,
+    make_backend,
+    run_trials,
+)
 from deepenough.data import Dataset, load_dataset
 from deepenough.errors import SearchFailed, SpaceError, UserError
 from deepenough.export import export_trial
@@ -70,6 +76,8 @@ class Prepared:
     run_dir: Path
     data_hash: str
     source: str
+    lock: IO[str]
+    """The run directory's lock: `execute` releases it when the run is written."""
 
 
 def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared:
@@ -94,9 +102,9 @@ def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared
     data_hash = data_sha256(data)
     if options.resume:
         _check_same_data(run_dir, data_hash)
-    open_run_directory(run_dir, resume=options.resume, overwrite=options.overwrite)
+    lock = open_run_directory(run_dir, resume=options.resume, overwrite=options.overwrite)
     source = Path(data).name if isinstance(data, str | Path) else "DataFrame"
-    return Prepared(dataset, space, metric, run_dir, data_hash, source)
+    return Prepared(dataset, space, metric, run_dir, data_hash, source, lock)
 
 
 def run_search(
@@ -116,8 +124,17 @@ def execute(
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
-    """The search proper, on inputs that `prepare` has checked."""
-    listener = listener or _Silent()
+    """The search proper, on inputs that `prepare` has checked; releases the run
+    directory when done, whether it ends well or not."""
+    try:
+        return _execute(prepared, options, listener or _Silent(), started)
+    finally:
+        prepared.lock.close()
+
+
+def _execute(
+    prepared: Prepared, options: SearchOptions, listener: SearchListener, started: float | None
+) -> dict[str, Any]:
     budget = _Budget.start(options, started)
     listener.on_stage("encoding features")
     train, validation = _pack(prepared.dataset)
@@ -224,7 +241,7 @@ def _search(
         options.seed,
         max_trial_seconds=budget.max_trial_seconds,
     )
-    listener.on_start(options.trials, len(backend.finished()))
+    listener.on_start(options.trials, count_towards_total(backend.finished()))
     best: list[float | None] = [None]
 
     def on_trial(result: TrialResult) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
+from typing import IO
 
 from deepenough.errors import RunDirectoryError
+
+LOCK_FILE = "run.lock"
+"""Held (flock) by the one search writing the directory; the system releases it when
+that process ends, however it ends."""
 
 RUN_FILES = (
     "results.json",
@@ -32,7 +38,7 @@ def check_run_directory(path: Path, *, resume: bool, overwrite: bool) -> None:
         raise RunDirectoryError(
             f"{path} is a file, not a run directory", fix="Choose another --out."
         )
-    occupied = path.is_dir() and any(path.iterdir())
+    occupied = path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir())
     if resume:
         if not is_run_directory(path):
             raise RunDirectoryError(
@@ -54,11 +60,21 @@ def check_run_directory(path: Path, *, resume: bool, overwrite: bool) -> None:
         )
 
 
-def open_run_directory(path: Path, *, resume: bool, overwrite: bool) -> Path:
-    """Check, then create `path` (or clear a replaced run's files from it)."""
+def open_run_directory(path: Path, *, resume: bool, overwrite: bool) -> IO[str]:
+    """Check, create and lock `path` (then clear a replaced run's files from it); returns
+    the lock, which the caller closes when the run is written."""
     check_run_directory(path, resume=resume, overwrite=overwrite)
+    path.mkdir(parents=True, exist_ok=True)
+    lock = open(path / LOCK_FILE, "a")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise RunDirectoryError(
+            f"Another search is running in {path}",
+            fix="Wait for it to finish, or choose another --out.",
+        ) from None
     if overwrite:
         for name in RUN_FILES:
             (path / name).unlink(missing_ok=True)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return lock

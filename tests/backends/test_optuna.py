@@ -72,6 +72,41 @@ def test_results_survive_a_new_backend_instance(space, tmp_path: Path) -> None:
     assert len(resumed.finished()) == 6  # --trials is the study's total
 
 
+def test_a_trial_left_running_is_interrupted_and_trained_again_once(space, tmp_path) -> None:
+    crashed = make_backend("optuna", space, settings(tmp_path))
+    run_trials(crashed, scored, n_trials=2)
+    lost = crashed.ask()  # the process dies here: the journal shows the trial running
+
+    resumed = make_backend("optuna", space, settings(tmp_path))
+    interrupted = resumed.finished()[-1]
+    assert (interrupted.number, interrupted.status) == (lost.number, "interrupted")
+    assert interrupted.config == lost.config  # rebuilt from the journal, constants included
+    again = resumed.ask()
+    assert again.number > lost.number and again.config == lost.config
+    assert resumed.tell(scored(again)).extra == {"rerun_of": lost.number}
+
+    reopened = make_backend("optuna", space, settings(tmp_path))  # no second re-run
+    run_trials(reopened, scored, n_trials=5)
+    finished = reopened.finished()
+    assert [t.status for t in finished].count("interrupted") == 1
+    assert sum(t.config == lost.config for t in finished) == 2
+    assert sum(t.status != "interrupted" for t in finished) == 5
+
+
+def test_ctrl_c_records_the_running_trial_as_interrupted(space, tmp_path) -> None:
+    backend = make_backend("optuna", space, settings(tmp_path))
+
+    def interrupted_at_the_third(proposal: Proposal) -> TrialResult:
+        if proposal.number == 2:
+            raise KeyboardInterrupt
+        return scored(proposal)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_trials(backend, interrupted_at_the_third, n_trials=4)
+    assert [t.status for t in backend.finished()] == ["complete", "complete", "interrupted"]
+    assert "Ctrl-C" in backend.finished()[-1].error
+
+
 def test_pruning_is_reported_through_the_proposal(space, tmp_path: Path) -> None:
     backend = make_backend("optuna", space, settings(tmp_path))
     run_trials(backend, scored, n_trials=6)

@@ -5,7 +5,7 @@ Named `backends`, not `search`, so that it cannot shadow the API function
 """
 
 from deepenough.backends._base import Backend, BackendSettings
-from deepenough.backends._loop import Objective, run_trials
+from deepenough.backends._loop import Objective, count_towards_total, run_trials
 from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, TrialStatus
 
 BACKENDS = ("optuna",)
@@ -31,6 +31,7 @@ __all__ = [
     "Proposal",
     "TrialResult",
     "TrialStatus",
+    "count_towards_total",
     "make_backend",
     "run_trials",
 ]

@@ -45,8 +45,10 @@ class Backend(abc.ABC):
         the backend samples whatever it leaves out."""
 
     @abc.abstractmethod
-    def tell(self, result: TrialResult) -> None:
-        """Record how the proposal numbered `result.number` ended."""
+    def tell(self, result: TrialResult) -> TrialResult:
+        """Record how the proposal numbered `result.number` ended; returns the result as
+        recorded, with what the backend adds (such as the interrupted trial whose config
+        the proposal trained again)."""
 
     @abc.abstractmethod
     def finished(self) -> list[TrialResult]:

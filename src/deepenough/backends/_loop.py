@@ -17,6 +17,14 @@ Plan = Callable[[list[TrialResult]], Config | None]
 """Given the finished trials, the values to fix in the next one (None: sample all)."""
 
 
+INTERRUPTED_BY_USER = "interrupted by Ctrl-C; a resumed search trains this config again"
+
+
+def count_towards_total(trials: list[TrialResult]) -> int:
+    """Trials that count towards `--trials`: every finished one but the interrupted."""
+    return sum(t.status != "interrupted" for t in trials)
+
+
 def run_trials(
     backend: Backend,
     objective: Objective,
@@ -29,19 +37,30 @@ def run_trials(
 ) -> list[TrialResult]:
     """Run trials until the study holds `n_trials` finished ones or time runs short.
 
-    `deadline` is a `time.monotonic()` instant. A new trial starts only while
-    the time left exceeds `reserve_factor` times the longest trial so far, which
-    leaves room for that trial and for the refit and report that follow.
+    Interrupted trials do not count: their configs run again. `deadline` is a
+    `time.monotonic()` instant. A new trial starts only while the time left exceeds
+    `reserve_factor` times the longest trial so far, which leaves room for that trial
+    and for the refit and report that follow. Ctrl-C records the running trial as
+    interrupted before it propagates.
     """
     finished = backend.finished()
     longest = max((r.fit_seconds for r in finished), default=0.0)
-    while len(finished) < n_trials:
+    while count_towards_total(finished) < n_trials:
         if deadline is not None and deadline - time.monotonic() < reserve_factor * longest:
-            logger.info("time budget reached after %d trials", len(finished))
+            logger.info("time budget reached after %d trials", count_towards_total(finished))
             break
         started = time.monotonic()
-        result = objective(backend.ask(plan(finished) if plan else None))
-        backend.tell(result)
+        proposal = backend.ask(plan(finished) if plan else None)
+        try:
+            result = objective(proposal)
+        except KeyboardInterrupt:
+            backend.tell(
+                TrialResult(
+                    proposal.number, proposal.config, "interrupted", error=INTERRUPTED_BY_USER
+                )
+            )
+            raise
+        result = backend.tell(result)
         finished.append(result)
         longest = max(longest, time.monotonic() - started)
         if on_trial is not None:

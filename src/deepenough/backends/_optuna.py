@@ -26,10 +26,18 @@ from deepenough.spaces import (
 logger = logging.getLogger(__name__)
 
 RESULT_ATTR = "deepenough_result"
+RERUN_ATTR = "deepenough_rerun_of"
+"""On a trial that trains an interrupted trial's config again: that trial's number."""
+STALE_TRIAL = "the process stopped during this trial; a resumed search trains this config again"
 PRUNER_WARMUP_EPOCHS = 10
 """No trial is pruned before this epoch: slow learners (a linear model at a small learning
 rate) trail at first, and pruning them early would bias the shallow-versus-deep comparison."""
-_STATES = {"complete": TrialState.COMPLETE, "pruned": TrialState.PRUNED, "failed": TrialState.FAIL}
+_STATES = {
+    "complete": TrialState.COMPLETE,
+    "pruned": TrialState.PRUNED,
+    "failed": TrialState.FAIL,
+    "interrupted": TrialState.FAIL,
+}
 
 
 class OptunaBackend(Backend):
@@ -53,6 +61,23 @@ class OptunaBackend(Backend):
             ),
         )
         self._running: dict[int, optuna.Trial] = {}
+        if not settings.storage:
+            self._recover()
+
+    def _recover(self) -> None:
+        """Resume after a crash: a trial the journal still shows running belonged to a
+        process that is gone (one search at a time holds a run directory), so it is
+        marked interrupted; every interrupted trial's config is queued to run again,
+        once. A storage URL is shared by live workers, whose running trials are not
+        stale, so this applies to the run's own journal only."""
+        for trial in self.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            self.study.tell(trial.number, state=TrialState.FAIL)
+            logger.warning("trial %d was interrupted; its config will run again", trial.number)
+        trials = self.study.get_trials(deepcopy=False)
+        rerun = {t.user_attrs.get(RERUN_ATTR) for t in trials}
+        for trial in trials:
+            if trial.number not in rerun and self._result(trial).status == "interrupted":
+                self.study.enqueue_trial(trial.params, user_attrs={RERUN_ATTR: trial.number})
 
     def ask(self, fixed: Config | None = None) -> Proposal:
         if fixed is not None:
@@ -73,21 +98,33 @@ class OptunaBackend(Backend):
 
         return Proposal(trial.number, Config(family, hyperparameters, training), report)
 
-    def tell(self, result: TrialResult) -> None:
+    def tell(self, result: TrialResult) -> TrialResult:
         trial = self._running.pop(result.number)
-        trial.set_user_attr(RESULT_ATTR, result.to_dict())
+        entry = result.to_dict()
+        if RERUN_ATTR in trial.user_attrs:
+            entry["rerun_of"] = trial.user_attrs[RERUN_ATTR]
+        trial.set_user_attr(RESULT_ATTR, entry)
         if result.status == "complete":
             self.study.tell(trial, result.value)
         else:
             self.study.tell(trial, state=_STATES[result.status])
+        return TrialResult.from_dict(entry)
 
     def finished(self) -> list[TrialResult]:
-        results = []
-        for trial in self.study.get_trials(deepcopy=False):
-            entry = trial.user_attrs.get(RESULT_ATTR)
-            if trial.state.is_finished() and entry is not None:
-                results.append(TrialResult.from_dict(entry))
-        return results
+        return [
+            self._result(trial)
+            for trial in self.study.get_trials(deepcopy=False)
+            if trial.state.is_finished() and (RESULT_ATTR in trial.user_attrs or trial.params)
+        ]
+
+    def _result(self, trial: optuna.trial.FrozenTrial) -> TrialResult:
+        """What we recorded for a finished trial; a trial failed without a record was
+        stopped by a crash (see `_recover`)."""
+        entry = trial.user_attrs.get(RESULT_ATTR)
+        if entry is not None:
+            return TrialResult.from_dict(entry)
+        config = _config_from_params(trial.params, self.space)
+        return TrialResult(trial.number, config, "interrupted", error=STALE_TRIAL)
 
     def _storage(self) -> Any:
         if self.settings.storage:
@@ -103,6 +140,21 @@ def _optuna_params(config: Config) -> dict[str, Any]:
         **{f"{config.family}.{k}": v for k, v in config.hyperparameters.items()},
         **config.training,
     }
+
+
+def _config_from_params(params: dict[str, Any], space: SearchSpace) -> Config:
+    """The inverse of `_optuna_params`; constants come from the space."""
+    family = params["family"]
+
+    def value(name: str, key: str, param: Param) -> Any:
+        return param.value if isinstance(param, FixedParam) else params.get(key)
+
+    hyperparameters = {
+        name: value(name, f"{family}.{name}", p)
+        for name, p in space.families[family].hyperparameters.items()
+    }
+    training = {name: value(name, name, p) for name, p in space.training.items()}
+    return Config(family, hyperparameters, training)
 
 
 def _suggest(trial: optuna.Trial, name: str, param: Param) -> Any:

@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from deepenough.spaces import Config
 
-TrialStatus = Literal["complete", "pruned", "failed"]
+TrialStatus = Literal["complete", "pruned", "failed", "interrupted"]
+"""`interrupted`: the process stopped (Ctrl-C, a kill, a crash) while the trial trained;
+a resumed search trains its config again under a new number."""
 
 EpochReporter = Callable[[int, float], bool]
 """Called after each epoch with (epoch, validation value); returns True to prune."""

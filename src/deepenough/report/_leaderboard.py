@@ -7,16 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-_STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2}
+_STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2, "interrupted": 3}
 
 
 def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
     """One row per trial, rank 1 the exported one, then the verdict's other finalists by
     their mean paired score, then complete trials by validation score (ties: lower
-    validation loss, then fewer parameters), then pruned, then failed."""
+    validation loss, then fewer parameters), then pruned, failed and interrupted."""
     metric = results["metric"]
     paired = _paired_scores(results.get("verdict") or {})
     exported = (results.get("export") or {}).get("trial")
+    reruns = {t["rerun_of"]: t["number"] for t in results["trials"] if "rerun_of" in t}
     rows = []
     for trial in results["trials"]:
         scores = paired.get(trial["number"], [])
@@ -37,7 +38,7 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
             "fit_seconds": trial["fit_seconds"],
         }
         row.update({k: v for k, v in trial["hyperparameters"].items() if k not in row})
-        row["reason"] = status_reason(trial)
+        row["reason"] = status_reason(trial, reruns.get(trial["number"]))
         rows.append(row)
     if not rows:
         return pd.DataFrame(columns=["rank", "trial", "status"])
@@ -64,9 +65,13 @@ def leaderboard(results: dict[str, Any]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def status_reason(trial: dict[str, Any]) -> str | None:
-    """Why a trial did not complete normally: its error, where it was pruned, or the
-    time cap that ended it."""
+def status_reason(trial: dict[str, Any], rerun: int | None = None) -> str | None:
+    """Why a trial did not complete normally: its error, where it was pruned, the time
+    cap that ended it, or the interruption and the trial that trained its config again."""
+    if trial["status"] == "interrupted":
+        return "interrupted" + (f"; trained again as trial {rerun}" if rerun is not None else "")
+    if trial.get("rerun_of") is not None and not trial.get("error"):
+        return f"trains the config of interrupted trial {trial['rerun_of']} again"
     if trial.get("error"):
         return trial["error"]
     epochs = len(trial.get("history", {}).get("validation") or [])

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from deepenough import models
-from deepenough.backends import TrialResult
+from deepenough.backends import TrialResult, count_towards_total
 from deepenough.spaces import (
     CategoricalParam,
     Config,
@@ -68,7 +68,7 @@ class DepthPlan:
         for depth_class in self.classes:
             if counts[depth_class] == 0:
                 return self.reference(depth_class)
-        n = len(finished) + 1
+        n = count_towards_total(finished) + 1
         deficits = {c: math.floor(MIN_SHARE[c] * n) - counts[c] for c in self.classes}
         if not deficits:
             return None

@@ -1,0 +1,111 @@
+"""Crashes and interruptions, with a real `automl search` process and real signals."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import optuna
+import pytest
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileBackend
+
+pytestmark = pytest.mark.slow
+
+SPACE = """\
+shallow_max_depth: 2
+families:
+  mlp:
+    hyperparameters:
+      depth: {type: int, low: 0, high: 3}
+      width: {type: int, low: 4, high: 16}
+      dropout: 0.0
+training:
+  learning_rate: {type: float, low: 1.0e-3, high: 3.0e-2, log: true}
+  batch_size: 32
+  max_epochs: 40
+  patience: 40
+"""
+TRIALS = 6
+
+
+def start(folder: Path, *extra: str) -> subprocess.Popen:
+    automl = Path(sys.executable).with_name("automl")
+    command = [str(automl), "search", "classes.csv", "--space", "space.yaml", "--out", "run"]
+    command += ["--trials", str(TRIALS), "--folds", "2", "--repeats", "1", *extra]
+    return subprocess.Popen(
+        command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_a_running_trial(folder: Path, process: subprocess.Popen, complete: int = 2):
+    """Poll the study until `complete` trials finished and the next one is training;
+    returns the finished trials' (number, value)."""
+    journal = folder / "run" / "study.journal"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1][-2000:]
+        if journal.exists():
+            storage = JournalStorage(JournalFileBackend(str(journal)))
+            trials = optuna.load_study(study_name="deepenough", storage=storage).trials
+            finished = [(t.number, t.value) for t in trials if t.state.is_finished()]
+            running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING]
+            if len(finished) >= complete and running and running[0].params:
+                return finished, running[0].number
+        time.sleep(0.2)
+    pytest.fail("the search never had a running trial")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, classification_frame) -> Path:
+    classification_frame.to_csv(tmp_path / "classes.csv", index=False)
+    (tmp_path / "space.yaml").write_text(SPACE)
+    return tmp_path
+
+
+def test_kill_9_then_resume_keeps_every_trial_and_reruns_the_interrupted_one(folder) -> None:
+    process = start(folder)
+    before, killed = wait_for_a_running_trial(folder, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert not (folder / "run" / "results.json").exists()  # nothing claims success
+
+    resumed = start(folder, "--resume")
+    _, stderr = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, stderr[-3000:]
+    results = json.loads((folder / "run" / "results.json").read_text())
+    trials = {t["number"]: t for t in results["trials"]}
+    assert len(trials) == len(results["trials"])  # numbers never collide
+    assert trials[killed]["status"] == "interrupted"
+    assert sum(t["status"] != "interrupted" for t in trials.values()) == TRIALS
+    for number, value in before:  # what finished before the kill is kept as it was
+        assert trials[number]["value"] == pytest.approx(value)
+    [rerun] = [t for t in trials.values() if t.get("rerun_of") == killed]
+    assert rerun["number"] > killed and rerun["status"] != "interrupted"
+    assert rerun["hyperparameters"] == trials[killed]["hyperparameters"]
+    assert results["status"] == "complete"
+    assert (folder / "run" / "best_model.keras").is_file()
+    assert (
+        f"trained again as trial {rerun['number']}" in (folder / "run" / "report.html").read_text()
+    )
+
+
+def test_ctrl_c_stops_gracefully_and_writes_what_finished(folder) -> None:
+    process = start(folder)
+    before, running = wait_for_a_running_trial(folder, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr
+    results = json.loads((folder / "run" / "results.json").read_text())
+    assert results["status"] == "interrupted"
+    statuses = {t["number"]: t["status"] for t in results["trials"]}
+    assert statuses[running] == "interrupted"
+    assert {number for number, _ in before} <= set(statuses)
+    assert results["export"]["trial"] in statuses
+    for name in ("report.html", "best_model.keras", "leaderboard.csv"):
+        assert (folder / "run" / name).is_file()
