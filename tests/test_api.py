@@ -111,3 +111,35 @@ def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
     assert {t["family"] for t in result.results["trials"]} <= {"cnn", "rnn"}
     assert "t0" in result.best_model.input  # one raw input per column, reshaped inside
     assert "sequence" in result.report_path.read_text()
+
+
+REPRODUCIBLE_TOLERANCE = 1e-4
+"""Same data, space, seed and machine: the same configs, and scores this close (the
+README states it; TensorFlow's CPU kernels may sum in a different order run to run)."""
+
+
+def test_the_same_seed_gives_the_same_leaderboard(
+    tmp_path: Path, classification_frame, tiny_space
+) -> None:
+    runs = [
+        deepenough.search(
+            classification_frame,
+            space=tiny_space,
+            trials=4,
+            out=tmp_path / name,
+            seed=3,
+            folds=2,
+            repeats=1,
+        )
+        for name in ("first", "second")
+    ]
+    first, second = (run.results for run in runs)
+    assert first["manifest"]["seed"] == 3
+    assert [t["hyperparameters"] for t in first["trials"]] == [
+        t["hyperparameters"] for t in second["trials"]
+    ]
+    assert [t["value"] for t in first["trials"]] == pytest.approx(
+        [t["value"] for t in second["trials"]], abs=REPRODUCIBLE_TOLERANCE
+    )
+    assert first["verdict"]["decision"] == second["verdict"]["decision"]
+    assert runs[0].leaderboard["trial"].tolist() == runs[1].leaderboard["trial"].tolist()
