@@ -240,6 +240,7 @@ def _search(
         validation,
         options.seed,
         max_trial_seconds=budget.max_trial_seconds,
+        search_deadline=budget.search_deadline,
     )
     listener.on_start(options.trials, count_towards_total(backend.finished()))
     best: list[float | None] = [None]

@@ -104,3 +104,25 @@ def test_a_trial_time_cap_keeps_the_best_epoch_so_far(classification_frame, tiny
     assert result.status == "complete"
     assert len(result.history_validation) == 1 and result.best_epoch == 1
     assert result.to_dict()["time_capped"] is True
+
+
+def test_a_trial_running_when_the_search_ends_is_pruned(classification_frame, tiny_space) -> None:
+    import time
+
+    objective = objective_for(classification_frame, tiny_space)
+    ending = type(objective)(**{**objective.__dict__, "search_deadline": time.monotonic()})
+    result = ending(Proposal(0, config(max_epochs=30, patience=30)))
+    assert result.status == "pruned"
+    assert len(result.history_validation) == 1 and result.best_epoch == 1
+    assert result.error == "stopped after epoch 1: the search's time budget ran out"
+    assert "time_capped" not in result.to_dict()
+
+
+def test_a_model_over_the_parameter_budget_is_not_trained(classification_frame, tiny_space) -> None:
+    objective = objective_for(classification_frame, tiny_space)
+    capped = type(objective)(**{**objective.__dict__, "max_params": 50})
+    result = capped(Proposal(0, config(depth=3)))
+    assert result.status == "failed" and result.n_params > 50
+    assert result.history_validation == () and result.fit_seconds == 0.0
+    assert result.error == f"not trained: {result.n_params:,} parameters exceed --max-params 50"
+    assert capped(Proposal(1, config(depth=0))).status == "complete"  # 2 inputs → 3 classes

@@ -30,6 +30,11 @@ class TrialObjective:
     seed: int = 0
     max_trial_seconds: float | None = None
     """Training stops after the epoch that passes this; the best epoch so far is kept."""
+    search_deadline: float | None = None
+    """`time.monotonic()` instant at which the search ends: a trial still training then
+    stops after its current epoch and is recorded as pruned."""
+    max_params: int | None = None
+    """A model with more parameters is rejected before training (a failed trial)."""
 
     def __call__(self, proposal: Proposal) -> TrialResult:
         config = proposal.config
@@ -45,6 +50,15 @@ class TrialObjective:
             keras.utils.set_random_seed(self.seed + proposal.number)
             model = models.build(config, self.spec)
             n_params = int(model.count_params())
+            if self.max_params is not None and n_params > self.max_params:
+                return TrialResult(
+                    **base,
+                    status="failed",
+                    n_params=n_params,
+                    error=f"not trained: {n_params:,} parameters exceed --max-params "
+                    f"{self.max_params:,}",
+                )
+            limit, cut_off = self._time_limit()
             pretrain_seconds = _timed(
                 models.pretrain,
                 model,
@@ -59,7 +73,7 @@ class TrialObjective:
                 metric=self.metric,
                 training=config.training,
                 report=proposal.report,
-                max_seconds=self.max_trial_seconds,
+                max_seconds=limit,
             )
         except Exception as error:  # a trial's failure must not end the search
             logger.warning("trial %d failed: %s", proposal.number, error)
@@ -76,9 +90,10 @@ class TrialObjective:
                 history_validation=fitted.history_validation,
                 error="the validation score was never finite",
             )
+        stopped_by_search = fitted.time_capped and cut_off
         return TrialResult(
             **base,
-            status="pruned" if fitted.pruned else "complete",
+            status="pruned" if fitted.pruned or stopped_by_search else "complete",
             value=fitted.best_value,
             validation_loss=round(fitted.best_loss, 6),
             best_epoch=fitted.best_epoch,
@@ -86,8 +101,21 @@ class TrialObjective:
             history_validation=fitted.history_validation,
             n_params=n_params,
             fit_seconds=pretrain_seconds + fitted.fit_seconds,
-            extra={"time_capped": True} if fitted.time_capped else {},
+            error=f"stopped after epoch {len(fitted.history_validation)}: the search's time "
+            "budget ran out"
+            if stopped_by_search
+            else None,
+            extra={"time_capped": True} if fitted.time_capped and not cut_off else {},
         )
+
+    def _time_limit(self) -> tuple[float | None, bool]:
+        """Seconds this trial may train, and whether the search's end is what limits it."""
+        if self.search_deadline is None:
+            return self.max_trial_seconds, False
+        left = max(self.search_deadline - time.monotonic(), 0.0)
+        if self.max_trial_seconds is not None and self.max_trial_seconds <= left:
+            return self.max_trial_seconds, False
+        return left, True
 
 
 def _timed(function, *args) -> float:
