@@ -1,4 +1,4 @@
-"""The CLI: instant help, one-line errors with exit code 2, and one real run end to end."""
+"""The CLI: instant help and one real run end to end (bad input: tests/test_bad_input.py)."""
 
 import json
 import subprocess
@@ -85,76 +85,6 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text)
     return str(path)
-
-
-def bad_inputs(tmp_path: Path, classification_csv: Path) -> dict[str, tuple[list[str], str]]:
-    good = str(classification_csv)
-    frame = pd.read_csv(classification_csv)
-    return {
-        "missing file": ([str(tmp_path / "nope.csv")], "No such file"),
-        "empty file": ([write(tmp_path, "empty.csv", "")], "is empty"),
-        "unknown target": ([good, "--target", "lable"], "'lable' is not in the data"),
-        "target all missing": (
-            [write(tmp_path, "t.csv", frame.assign(label="").to_csv(index=False))],
-            "no values",
-        ),
-        "single class": (
-            [write(tmp_path, "one.csv", frame.assign(label="a").to_csv(index=False))],
-            "single class",
-        ),
-        "malformed space": (
-            [good, "--space", write(tmp_path, "bad.yaml", "families: [mlp\n")],
-            "not valid YAML",
-        ),
-        "range in space": (
-            [
-                good,
-                "--space",
-                write(
-                    tmp_path,
-                    "r.yaml",
-                    "families: {mlp: {hyperparameters: {depth: {type: int, low: 4, high: 1}}}}",
-                ),
-            ],
-            "families.mlp.hyperparameters.depth: `low <= high`",
-        ),
-        "zero trials": ([good, "--trials", "0"], "--trials must be"),
-        "bad budget": ([good, "--time-budget", "soon"], "--time-budget must be a duration"),
-        "bad metric": ([good, "--metric", "rmse"], "'rmse' is for regression"),
-    }
-
-
-CASES = [
-    "missing file",
-    "empty file",
-    "unknown target",
-    "target all missing",
-    "single class",
-    "malformed space",
-    "range in space",
-    "zero trials",
-    "bad budget",
-    "bad metric",
-]
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_bad_input_is_one_line_exit_2_and_no_run(case, tmp_path, classification_csv) -> None:
-    args, message = bad_inputs(tmp_path, classification_csv)[case]
-    out = tmp_path / "run"
-    result = runner.invoke(app, ["search", *args, "--out", str(out)])
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error:") and message in lines[0]
-    assert "Traceback" not in result.output
-    assert not out.exists()
-
-
-def test_unknown_option_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["search", "x.csv", "--trails", "3"])
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
 
 
 def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:

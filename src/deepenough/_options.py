@@ -9,7 +9,9 @@ from pathlib import Path
 from deepenough.errors import UserError
 
 DEFAULT_TRIALS = 30
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$", re.IGNORECASE)
+MAX_SEED = 2**32
+"""Seeds must fit NumPy's and scikit-learn's random state: 0 to 2**32 - 1."""
+_DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*([smh]?)\s*$", re.IGNORECASE)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
@@ -40,6 +42,15 @@ class SearchOptions:
             raise UserError(
                 f"--trials must be a whole number of at least 1, but got {self.trials!r}",
                 fix="Pass for example --trials 30.",
+            )
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int)
+            or not 0 <= self.seed < MAX_SEED
+        ):
+            raise UserError(
+                f"--seed must be a whole number from 0 to {MAX_SEED - 1}, but got {self.seed!r}",
+                fix="Pass for example --seed 0.",
             )
         if self.time_budget is not None and not self.time_budget > 0:
             raise UserError(
@@ -73,7 +84,13 @@ def parse_duration(text: str | float | None) -> float | None:
             f"--time-budget must be a duration such as 90s, 10m or 1.5h, but got {text!r}",
             fix="Pass a number followed by s, m or h.",
         )
-    return float(match.group(1)) * _SECONDS[match.group(2).lower()]
+    seconds = float(match.group(1)) * _SECONDS[match.group(2).lower()]
+    if not seconds > 0:
+        raise UserError(
+            f"--time-budget must be positive, but got {text!r}",
+            fix="Pass for example --time-budget 10m.",
+        )
+    return seconds
 
 
 def default_run_dir(data: str | Path | object) -> Path:

@@ -2,29 +2,71 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shlex
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from deepenough._options import DEFAULT_TRIALS
 
+EXIT_USER_ERROR = 2
+EXIT_SEARCH_FAILED = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+@contextlib.contextmanager
+def _usage_error_in_one_line() -> Iterator[None]:
+    """A usage mistake (an unknown option, a number that is not one) as one `error:` line
+    and exit code 2, like deepenough's own errors, instead of Typer's usage panel."""
+    try:
+        yield
+    except typer.TyperException as error:
+        # Typer itself singles out the no-arguments case, which prints the help instead.
+        if error.exit_code != EXIT_USER_ERROR or type(error).__name__ == "NoArgsIsHelpError":
+            raise
+        from rich.markup import escape
+
+        from deepenough._console import console
+
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "automl"
+        problem = error.format_message().strip()
+        if not problem.endswith((".", "?", "!")):
+            problem += "."
+        console.print(
+            f"[red]error:[/red] {escape(problem)} "
+            f"Run '{escape(command)} --help' to see the options.",
+            markup=True,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_USER_ERROR) from None
+
+
+class _OneLineUsageErrors(TyperGroup):
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _usage_error_in_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_error_in_one_line():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="automl",
+    cls=_OneLineUsageErrors,
     help="Is a shallow network enough for this data, or does it need a deep one?",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-
-EXIT_USER_ERROR = 2
-EXIT_SEARCH_FAILED = 1
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and the summary.")]

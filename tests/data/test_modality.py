@@ -111,7 +111,7 @@ def test_modality_can_be_forced_and_checked() -> None:
     )
     assert load_dataset(independent, modality="sequence").spec.modality == "sequence"
     with pytest.raises(DataError, match="--modality sequence needs every feature column"):
-        load_dataset(walks.assign(colour="red"), modality="sequence")
+        load_dataset(walks.assign(colour="red"), target="label", modality="sequence")
     with pytest.raises(DataError, match="Unknown modality 'video'"):
         load_dataset(walks, modality="video")
     with pytest.raises(DataError, match="--image-shape must look like 28x28"):

@@ -30,11 +30,41 @@ def test_header_only(tmp_path: Path) -> None:
         read_csv(path)
 
 
-def test_non_utf8_bytes(tmp_path: Path) -> None:
+def test_non_utf8_bytes_are_read_as_windows_1252_with_a_warning(tmp_path: Path, caplog) -> None:
     path = tmp_path / "latin1.csv"
-    path.write_bytes("name,city\nJosé,Zürich\n".encode("latin-1"))
-    with pytest.raises(DataError, match="not UTF-8"):
+    path.write_bytes("name,city\nJosé,Zürich\n".encode("cp1252"))
+    frame = read_csv(path)
+    assert frame.iloc[0].tolist() == ["José", "Zürich"]
+    assert "is not UTF-8 (line 2 holds byte 0xe9); it was read as Windows-1252" in caplog.text
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"name,city\nJ\x81,Z\n")  # 0x81 has no character in Windows-1252
+    with pytest.raises(
+        DataError, match=r"neither UTF-8 nor Windows-1252 text \(line 2 holds byte 0x81"
+    ):
         read_csv(path)
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("name\tcity\nJosé\tZürich\n".encode("utf-16"))
+    assert read_csv(path).iloc[0].tolist() == ["José", "Zürich"]
+
+
+def test_random_bytes_without_a_nul_are_binary(tmp_path: Path) -> None:
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes(range(1, 256)) * 4)
+    with pytest.raises(DataError, match="holds binary data, not CSV text"):
+        read_csv(path)
+
+
+def test_a_decimal_comma_is_not_forced_on_decimal_points(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text("a;b;label\n1.5;x;y\n2.5;z;y\n")
+    frame = read_csv(path)
+    assert frame["a"].tolist() == [1.5, 2.5] and frame["b"].tolist() == ["x", "z"]
 
 
 def test_semicolon_delimiter_and_bom_are_read(tmp_path: Path) -> None:

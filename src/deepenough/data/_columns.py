@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.api import guess_datetime_format
 
 from deepenough.data._modality import Layout
 from deepenough.data._spec import ColumnKind, ColumnSpec
@@ -18,6 +20,9 @@ MAX_CATEGORIES = 100
 """A categorical column keeps up to this many of its most frequent values; the rest share a slot."""
 
 MIN_ROWS_FOR_ID_CHECK = 20
+MIN_NUMBER_SHARE = 0.9
+"""A text column whose values are at least this share numbers is numeric ('?' and 'n.a.'
+among numbers mark missing values); the text in it is treated as missing."""
 _ID_NAME = re.compile(r"^(id|.*[_ ]id|index|row|unnamed: ?\d+)$", re.IGNORECASE)
 _BOOLEAN_STRINGS = {"true", "false", "yes", "no"}
 
@@ -34,6 +39,36 @@ def column_kind(values: pd.Series) -> ColumnKind:
     return "categorical"
 
 
+def numbers_among_text(values: pd.Series) -> pd.Series | None:
+    """A text column that mostly holds numbers, as numbers with the text missing (and a
+    warning naming it); None for any other column."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    present = values.dropna()
+    numbers = pd.to_numeric(present, errors="coerce")
+    if present.empty or numbers.notna().mean() < MIN_NUMBER_SHARE:
+        return None
+    text = present[numbers.isna()]
+    if len(text):
+        shown = ", ".join(repr(str(v)) for v in text.unique()[:3])
+        logger.warning(
+            "column %r mixes numbers with text (%s in %d of %d rows); the text is treated as "
+            "missing",
+            values.name,
+            shown,
+            len(text),
+            len(values),
+        )
+    return pd.to_numeric(values, errors="coerce")
+
+
+def count_infinite(values: pd.Series) -> int:
+    """How many values of a numeric column are +inf or -inf."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return 0
+    return int(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)).sum())
+
+
 def drop_reason(values: pd.Series, kind: ColumnKind) -> str | None:
     """Why a feature column carries no usable signal, or None to keep it."""
     present = values.dropna()
@@ -42,6 +77,12 @@ def drop_reason(values: pd.Series, kind: ColumnKind) -> str | None:
     n_unique = present.nunique()
     if n_unique == 1:
         return f"constant (every value is {present.iloc[0]!r})"
+    if kind == "categorical" and _is_dates(present):
+        return (
+            f"it holds dates (such as {str(present.iloc[0])!r}), which the models do not "
+            "read; add numeric columns derived from them (the month, the day of the week) "
+            "if they matter"
+        )
     all_distinct = n_unique == len(values) and len(values) >= MIN_ROWS_FOR_ID_CHECK
     if not all_distinct:
         return None
@@ -84,7 +125,8 @@ def fit_column(name: str, kind: ColumnKind, train_values: pd.Series) -> ColumnSp
     vocabulary = tuple(str(v) for v in counts.index[:MAX_CATEGORIES])
     if len(counts) > MAX_CATEGORIES:
         logger.info(
-            "column %r has %d categories; the %d most frequent are kept and the rest share one",
+            "column %r has %d categories in the training rows; the %d most frequent are kept "
+            "and the rest share one",
             name,
             len(counts),
             MAX_CATEGORIES,
@@ -125,3 +167,15 @@ def describe_column(values: pd.Series, kind: ColumnKind) -> dict[str, Any]:
 def _is_integer_valued(values: pd.Series) -> bool:
     floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     return bool(np.all(np.isfinite(floats)) and np.all(floats == np.round(floats)))
+
+
+def _is_dates(present: pd.Series) -> bool:
+    """Every value parses as a date in the format the first one has (2024-01-31, 31/01/2024)."""
+    text = present.astype(str).str.strip()
+    date_format = guess_datetime_format(text.iloc[0])
+    if date_format is None:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    return bool(parsed.notna().all())

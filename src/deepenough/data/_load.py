@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from sklearn.model_selection import train_test_split
 
 from deepenough.data._columns import (
     column_kind,
+    count_infinite,
     describe_column,
     drop_reason,
     fit_channels,
     fit_column,
+    numbers_among_text,
 )
 from deepenough.data._modality import detect_layout, parse_image_shape
 from deepenough.data._read import read_csv
@@ -57,8 +60,10 @@ def load_dataset(
     """
     frame = _as_frame(data, "data")
     target = _resolve_target(frame, target)
+    frame = _numbers_from_text(frame)
     frame, dropped_rows = _drop_missing_target(frame, target)
     found_task, task_reason = infer_task(frame[target], task)
+    y_all, classes = _encode_target(frame[target], found_task)
 
     kinds = {c: column_kind(frame[c]) for c in frame.columns if c != target}
     dropped = {c: reason for c in kinds if (reason := drop_reason(frame[c], kinds[c]))}
@@ -73,18 +78,22 @@ def load_dataset(
     layout = detect_layout(frame, candidates, requested=modality, image_shape=shape)
     if layout.modality != "tabular":
         dropped = {c: r for c, r in dropped.items() if c not in layout.columns}
-    for column, reason in dropped.items():
-        logger.info("dropped column %r: %s", column, reason)
     features = list(layout.columns) or [c for c in kinds if c not in dropped]
     if not features:
+        reasons = "; ".join(f"{c!r}: {r}" for c, r in list(dropped.items())[:5])
         raise DataError(
-            "No usable feature column is left after dropping constant and ID-like columns",
-            fix="Add informative columns to the data.",
+            f"No usable feature column is left: every column but the target {target!r} was "
+            f"dropped ({reasons})",
+            fix="Add informative columns to the data, or check that --target names the target.",
         )
+    for column, reason in dropped.items():
+        logger.info("dropped column %r: %s", column, reason)
+    _note_infinite(frame, features)
 
-    y_all, classes = _encode_target(frame[target], found_task)
     test_frame = None if test_data is None else _as_frame(test_data, "--test-data")
-    train_idx, valid_idx, test_idx = _split_indices(y_all, found_task, seed, test_frame is None)
+    train_idx, valid_idx, test_idx = _split_indices(
+        y_all, classes, found_task, seed, test_frame is None
+    )
     if test_frame is None:
         test_features, y_test = frame.iloc[test_idx][features], y_all[test_idx]
     else:
@@ -152,30 +161,65 @@ def _resolve_target(frame: pd.DataFrame, target: str | None) -> str:
         return str(frame.columns[-1])
     if target not in frame.columns:
         shown = ", ".join(map(repr, list(frame.columns)[:10]))
+        names = [str(c) for c in frame.columns]
+        same_but_case = [c for c in names if c.casefold() == target.strip().casefold()]
+        close = same_but_case or difflib.get_close_matches(target, names, n=1)
         raise DataError(
-            f"Target column {target!r} is not in the data (columns: {shown})",
-            fix="Pass one of these names to --target.",
+            f"Target column {target!r} is not in the data (columns: {shown}"
+            f"{', …' if len(names) > 10 else ''})",
+            fix=f"Did you mean --target {close[0]!r}?"
+            if close
+            else "Pass one of these names to --target.",
         )
     return target
 
 
+def _numbers_from_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of numbers with a few text values ('?', 'n.a.') as numbers, the text missing."""
+    converted = {c: v for c in frame.columns if (v := numbers_among_text(frame[c])) is not None}
+    return frame.assign(**converted) if converted else frame
+
+
+def _note_infinite(frame: pd.DataFrame, features: list[str]) -> None:
+    for column in features:
+        count = count_infinite(frame[column])
+        if count:
+            logger.warning(
+                "column %r has %d infinite value%s (inf or -inf); %s treated as missing",
+                column,
+                count,
+                "s" if count > 1 else "",
+                "they are" if count > 1 else "it is",
+            )
+
+
 def _drop_missing_target(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
-    missing = frame[target].isna()
+    """Rows whose target is missing (or infinite) are dropped: there is nothing to learn."""
+    values = frame[target]
+    infinite = pd.Series(False, index=frame.index)
+    if count_infinite(values):
+        infinite = pd.Series(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)), frame.index)
+    missing = values.isna() | infinite
     if missing.all():
         raise DataError(
             f"Target column {target!r} has no values (every row is missing)",
             fix="Fill in the target, or choose another column with --target.",
         )
-    if missing.any():
-        logger.info("dropped %d rows whose target %r is missing", int(missing.sum()), target)
     kept = frame.loc[~missing].reset_index(drop=True)
     if len(kept) < MIN_ROWS:
         raise DataError(
-            f"The data has {len(kept)} rows with a target; at least {MIN_ROWS} are needed "
+            f"The data has {_rows(len(kept))} with a target; at least {MIN_ROWS} are needed "
             "to train, validate and test",
             fix="Use a larger data set.",
         )
+    if missing.any():
+        why = " or infinite" if infinite.any() else ""
+        logger.info("dropped %s whose target %r is missing%s", _rows(missing.sum()), target, why)
     return kept, int(missing.sum())
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def _encode_target(values: pd.Series, task: str) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -192,13 +236,18 @@ def _target_std(y: np.ndarray) -> float:
 
 
 def _split_indices(
-    y: np.ndarray, task: str, seed: int, with_test: bool
+    y: np.ndarray, classes: tuple[str, ...], task: str, seed: int, with_test: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     indices = np.arange(len(y))
     stratify = task == "classification" and _can_stratify(y)
     if task == "classification" and not stratify:
+        counts = np.bincount(y, minlength=len(classes))
+        rare = [f"{c!r} ({_rows(n)})" for c, n in zip(classes, counts, strict=True)]
+        rare = [r for r, n in zip(rare, counts, strict=True) if n < MIN_ROWS_PER_CLASS_TO_STRATIFY]
         logger.warning(
-            "a class has fewer than %d rows; splitting without stratification",
+            "class %s has fewer than %d rows, too few to split in proportion: the split is "
+            "random, so it may be missing from training or from the test set",
+            ", ".join(rare),
             MIN_ROWS_PER_CLASS_TO_STRATIFY,
         )
     test_idx = np.array([], dtype=int)

@@ -54,11 +54,11 @@ def load_space(name_or_path: str | Path, catalog: Mapping[str, FamilySchema]) ->
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
         raise SpaceError(
-            f"{source}: not valid YAML{where}: {problem}", fix="Fix the YAML syntax."
+            f"{source}: not valid YAML{_where(error, 'problem')}: "
+            f"{getattr(error, 'problem', None) or 'invalid YAML'}"
+            + (f" ({error.context}{_where(error, 'context')})" if _has_context(error) else ""),
+            fix="Fix the YAML syntax.",
         ) from None
     return parse_space(raw, catalog, source)
 
@@ -153,3 +153,13 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SpaceError(f"{path} is not UTF-8 text", fix="Save the space as UTF-8 YAML.") from None
+
+
+def _where(error: yaml.YAMLError, part: str) -> str:
+    mark = getattr(error, f"{part}_mark", None)
+    return f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def _has_context(error: yaml.YAMLError) -> bool:
+    """The error says where the construct it broke began (a bracket left open)."""
+    return bool(getattr(error, "context", None) and getattr(error, "context_mark", None))
