@@ -47,7 +47,7 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     ),
     "rows longer than the header": (
         ["{bad}/ragged_rows.csv"],
-        "could not be parsed as CSV: .*Expected 3 fields in line 7, saw 4",
+        "could not be parsed as CSV: Expected 3 fields in line 7, saw 4. Check that every row",
     ),
     "one column": (["{bad}/one_column.csv"], "has 1 column; it needs at least one feature"),
     "duplicate column names": (
@@ -64,7 +64,8 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "one class": (["{bad}/one_class.csv"], r"single class \('yes'\), so there is nothing to learn"),
     "all-constant features": (
         ["{bad}/constant_features.csv"],
-        r"every column but the target 'label' was dropped \('a': constant .*'c': every value",
+        r"every column but the target 'label' was dropped \('a': constant \(every value is 1\); "
+        r"'b': constant \(every value is 'same'\); 'c': every value is missing\)",
     ),
     "regression on a text target": (["{good}", "--task", "regression"], "needs a numeric target"),
     "unknown task": (["{good}", "--task", "clustering"], "Unknown task 'clustering'"),
@@ -115,7 +116,15 @@ REFUSED: dict[str, tuple[list[str], str]] = {
         r"malformed.yaml: not valid YAML at line 3, column 1: expected ',' or '}', but got "
         r"'<stream end>' \(while parsing a flow mapping at line 2, column 8\). Fix the YAML",
     ),
-    "empty YAML": (["{good}", "--space", "{bad}/empty.yaml"], "must hold a mapping"),
+    "YAML with a Python tag": (
+        ["{good}", "--space", "{bad}/python_tag.yaml"],
+        r"python_tag.yaml: YAML tag refused at line 4, column 14: could not determine a "
+        r"constructor for the tag .*python/object/apply:os.system.* never as Python objects",
+    ),
+    "empty YAML": (
+        ["{good}", "--space", "{bad}/empty.yaml"],
+        "empty.yaml is empty. Declare the families to search; `automl spaces show default`",
+    ),
     "unknown family": (
         ["{good}", "--space", "{bad}/unknown_family.yaml"],
         r"families.transformer: unknown family; expected one of \[.*'mlp'",
@@ -130,7 +139,8 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     ),
     "misspelt hyperparameter": (
         ["{good}", "--space", "{bad}/misspelt_hyperparameter.yaml"],
-        r"families.mlp.hyperparameters.widht: unknown hyperparameter; expected one of",
+        r"families.mlp.hyperparameters.widht: unknown hyperparameter; expected one of .*"
+        r"but got 'widht'. Did you mean 'width'\?",
     ),
 }
 
@@ -206,10 +216,16 @@ READ: dict[str, Read] = {
     ),
     "semicolons and decimal commas": Read(
         "semicolon_decimal_comma.csv",
-        r"read with ';' as the delimiter.*read with ',' as the decimal mark; 1 column\(s\) "
-        r"such as 'x' hold numbers like '1,053'",
+        r"read with ';' as the delimiter.*read with ',' as the decimal mark, since column 'x' "
+        "holds numbers like '1,053'",
         ("x", "colour"),
         check=lambda d: column(d, "x").is_numeric,
+    ),
+    "UTF-16 with tabs (Excel's Unicode text)": Read(
+        "excel_unicode_text.csv",
+        r"is UTF-16 text \(Excel's Unicode text\); it was read as such.*read with '\\t' as",
+        ("x", "colour"),
+        rows=30,
     ),
     "tabs": Read("tabs.csv", r"read with '\\t' as the delimiter", ("x", "colour")),
     "quoted newlines": Read(
@@ -233,7 +249,7 @@ READ: dict[str, Read] = {
     ),
     "inf in the target": Read(
         "inf_target.csv",
-        "dropped 1 row whose target 'y' is missing or infinite",
+        "dropped 1 row whose target 'y' is infinite",
         ("x", "colour"),
         rows=30,
         check=lambda d: d.spec.task == "regression" and np.isfinite(d.spec.target_mean),

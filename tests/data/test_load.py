@@ -104,6 +104,13 @@ def test_separate_test_data_is_the_test_set(tmp_path: Path, classification_frame
     assert (len(dataset.train), len(dataset.validation)) == (88, 22)
 
 
+def test_test_rows_whose_target_is_text_or_infinite_are_dropped(regression_frame) -> None:
+    test = regression_frame.tail(10).astype({"y": object})
+    test.loc[test.index[:2], "y"] = ["?", float("inf")]
+    dataset = load_dataset(regression_frame.head(140), test_data=test)
+    assert len(dataset.test) == 8 and np.all(np.isfinite(dataset.test.target))
+
+
 def test_test_data_must_have_the_columns_and_known_labels(tmp_path, classification_frame) -> None:
     lacking = tmp_path / "lacking.csv"
     classification_frame.drop(columns="x2").to_csv(lacking, index=False)

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,28 @@ def test_errors_name_file_key_path_rule_and_value(text: str, key_path: str, rule
     with pytest.raises(SpaceError, match=rf"^space\.yaml: {key_path}: .*{rule}") as caught:
         parse(text)
     assert "\n" not in str(caught.value)
-    assert str(caught.value).endswith("Fix that entry.")
+    assert re.search(r"(Fix that entry\.|Did you mean '\w+'\?)$", str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("families: {mlp: {hyperparameters: {depht: 2}}}", "depth"),
+        ("families: {mlp: {}}\ntraining: {epochs: 5}", "max_epochs"),
+        ("families: {mlp: {}}\nfamily: mlp", "families"),
+        ("families: {mpl: {}}", "mlp"),
+    ],
+)
+def test_an_unknown_name_suggests_the_closest_known_one(text: str, suggestion: str) -> None:
+    with pytest.raises(SpaceError, match=rf"Did you mean '{suggestion}'\?$"):
+        parse(text)
+
+
+def test_an_empty_file_says_how_to_start_one(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    with pytest.raises(SpaceError, match=r"empty.yaml is empty.*automl spaces show default"):
+        load_space(path, CATALOG)
 
 
 def test_malformed_yaml_reports_line_and_column(tmp_path: Path) -> None:

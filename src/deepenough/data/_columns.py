@@ -62,11 +62,11 @@ def numbers_among_text(values: pd.Series) -> pd.Series | None:
     return pd.to_numeric(values, errors="coerce")
 
 
-def count_infinite(values: pd.Series) -> int:
-    """How many values of a numeric column are +inf or -inf."""
+def infinite(values: pd.Series) -> np.ndarray:
+    """Which values of a numeric column are +inf or -inf (none of a text column)."""
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        return 0
-    return int(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)).sum())
+        return np.zeros(len(values), dtype=bool)
+    return np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
 
 
 def drop_reason(values: pd.Series, kind: ColumnKind) -> str | None:
@@ -76,7 +76,7 @@ def drop_reason(values: pd.Series, kind: ColumnKind) -> str | None:
         return "every value is missing"
     n_unique = present.nunique()
     if n_unique == 1:
-        return f"constant (every value is {present.iloc[0]!r})"
+        return f"constant (every value is {_plain(present.iloc[0])!r})"
     if kind == "categorical" and _is_dates(present):
         return (
             f"it holds dates (such as {str(present.iloc[0])!r}), which the models do not "
@@ -179,3 +179,8 @@ def _is_dates(present: pd.Series) -> bool:
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(text, format=date_format, errors="coerce")
     return bool(parsed.notna().all())
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds, so that its repr reads 1, not np.int64(1)."""
+    return value.item() if isinstance(value, np.generic) else value

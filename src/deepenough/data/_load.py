@@ -13,11 +13,11 @@ from sklearn.model_selection import train_test_split
 
 from deepenough.data._columns import (
     column_kind,
-    count_infinite,
     describe_column,
     drop_reason,
     fit_channels,
     fit_column,
+    infinite,
     numbers_among_text,
 )
 from deepenough.data._modality import detect_layout, parse_image_shape
@@ -182,7 +182,7 @@ def _numbers_from_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _note_infinite(frame: pd.DataFrame, features: list[str]) -> None:
     for column in features:
-        count = count_infinite(frame[column])
+        count = int(infinite(frame[column]).sum())
         if count:
             logger.warning(
                 "column %r has %d infinite value%s (inf or -inf); %s treated as missing",
@@ -195,11 +195,8 @@ def _note_infinite(frame: pd.DataFrame, features: list[str]) -> None:
 
 def _drop_missing_target(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
     """Rows whose target is missing (or infinite) are dropped: there is nothing to learn."""
-    values = frame[target]
-    infinite = pd.Series(False, index=frame.index)
-    if count_infinite(values):
-        infinite = pd.Series(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)), frame.index)
-    missing = values.isna() | infinite
+    is_infinite = infinite(frame[target])
+    missing = frame[target].isna().to_numpy() | is_infinite
     if missing.all():
         raise DataError(
             f"Target column {target!r} has no values (every row is missing)",
@@ -213,8 +210,12 @@ def _drop_missing_target(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame
             fix="Use a larger data set.",
         )
     if missing.any():
-        why = " or infinite" if infinite.any() else ""
-        logger.info("dropped %s whose target %r is missing%s", _rows(missing.sum()), target, why)
+        n_infinite = int(is_infinite.sum())
+        n_missing = int(missing.sum()) - n_infinite
+        why = "missing" if not n_infinite else "infinite"
+        if n_missing and n_infinite:
+            why = f"missing ({n_missing}) or infinite ({n_infinite})"
+        logger.info("dropped %s whose target %r is %s", _rows(missing.sum()), target, why)
     return kept, int(missing.sum())
 
 
@@ -242,13 +243,17 @@ def _split_indices(
     stratify = task == "classification" and _can_stratify(y)
     if task == "classification" and not stratify:
         counts = np.bincount(y, minlength=len(classes))
-        rare = [f"{c!r} ({_rows(n)})" for c, n in zip(classes, counts, strict=True)]
-        rare = [r for r, n in zip(rare, counts, strict=True) if n < MIN_ROWS_PER_CLASS_TO_STRATIFY]
+        rare = [
+            f"{c!r} ({_rows(n)})"
+            for c, n in zip(classes, counts, strict=True)
+            if n < MIN_ROWS_PER_CLASS_TO_STRATIFY
+        ]
         logger.warning(
-            "class %s has fewer than %d rows, too few to split in proportion: the split is "
-            "random, so it may be missing from training or from the test set",
-            ", ".join(rare),
+            "%s fewer than %d rows, too few to split in proportion: the split is random, so "
+            "%s be missing from training or from the test set",
+            f"class {rare[0]} has" if len(rare) == 1 else f"classes {', '.join(rare)} have",
             MIN_ROWS_PER_CLASS_TO_STRATIFY,
+            "it may" if len(rare) == 1 else "they may",
         )
     test_idx = np.array([], dtype=int)
     if with_test:
@@ -281,7 +286,9 @@ def _prepare_test(
             f"--test-data lacks columns the training data has: {', '.join(map(repr, missing[:5]))}",
             fix="Give the test set the same header as the training data.",
         )
-    test = test.loc[test[target].notna()]
+    if task == "regression":  # text such as '?' marks a missing target, as in training
+        test = test.assign(**{target: pd.to_numeric(test[target], errors="coerce")})
+    test = test.loc[test[target].notna().to_numpy() & ~infinite(test[target])]
     if test.empty:
         raise DataError("--test-data has no row with a target", fix="Fill in its target column.")
     if task == "regression":

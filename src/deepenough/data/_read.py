@@ -33,6 +33,7 @@ _BINARY_SIGNATURES = (
     (b"PAR1", "a Parquet file"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
+_PANDAS_PREFIX = "Error tokenizing data. C error: "
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _BINARY_BYTES = [bytes([b]) for b in range(32) if chr(b) not in "\t\n\v\f\r\x1b"]
 """Control bytes that text does not hold; NUL alone marks a file as binary."""
@@ -53,6 +54,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     encoding = "utf-16" if head.startswith(_UTF16_BOMS) else "utf-8-sig"
     if encoding != "utf-16":
         _refuse_binary(path, head)
+    if encoding == "utf-16":
+        logger.info("%s is UTF-16 text (Excel's Unicode text); it was read as such", path)
     if head.startswith(codecs.BOM_UTF8):
         logger.debug("%s starts with a UTF-8 byte-order mark; it was skipped", path)
     try:
@@ -120,7 +123,7 @@ def _parse(path: Path, encoding: str, **options: object) -> pd.DataFrame:
             f"{path} is empty", fix="Pass a CSV with a header row and at least one data row."
         ) from None
     except pd.errors.ParserError as error:
-        first_line = str(error).strip().splitlines()[0]
+        first_line = str(error).strip().splitlines()[0].removeprefix(_PANDAS_PREFIX)
         raise DataError(
             f"{path} could not be parsed as CSV: {first_line}",
             fix="Check that every row has as many fields as the header.",
@@ -177,11 +180,13 @@ def _with_decimal_comma(
     if not converted or not all(is_number.get(c) for c in numeric):
         return frame
     example = frame[converted[0]].dropna().iloc[0]
+    columns = f"column {converted[0]!r} holds"
+    if len(converted) > 1:
+        columns = f"{len(converted)} columns such as {converted[0]!r} hold"
     logger.info(
-        "%s: read with ',' as the decimal mark; %d column(s) such as %r hold numbers like %r",
+        "%s: read with ',' as the decimal mark, since %s numbers like %r",
         path,
-        len(converted),
-        converted[0],
+        columns,
         example,
     )
     return other

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,12 @@ def load_space(name_or_path: str | Path, catalog: Mapping[str, FamilySchema]) ->
     source, text = resolve_space(name_or_path)
     try:
         raw = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as error:
+        raise SpaceError(
+            f"{source}: YAML tag refused{_where(error, 'problem')}: {error.problem} (a space "
+            "is read as plain data, never as Python objects)",
+            fix="Remove the tag and write plain values: numbers, text, lists and mappings.",
+        ) from None
     except yaml.YAMLError as error:
         raise SpaceError(
             f"{source}: not valid YAML{_where(error, 'problem')}: "
@@ -65,13 +72,17 @@ def load_space(name_or_path: str | Path, catalog: Mapping[str, FamilySchema]) ->
 
 def parse_space(raw: Any, catalog: Mapping[str, FamilySchema], source: str) -> SearchSpace:
     """Build a `SearchSpace` from parsed YAML; every rule broken names its key path."""
+    if raw is None:
+        raise SpaceError(
+            f"{source} is empty",
+            fix="Declare the families to search; `automl spaces show default` prints a space "
+            "to start from.",
+        )
     if not isinstance(raw, dict):
         _fail(source, "", "the file must hold a mapping with a `families` key", raw)
-    unknown = sorted(set(raw) - _TOP_KEYS)
+    unknown = sorted(set(raw) - _TOP_KEYS, key=str)
     if unknown:
-        _fail(
-            source, unknown[0], f"unknown key; expected one of {sorted(_TOP_KEYS)}", raw[unknown[0]]
-        )
+        _fail_unknown(source, "", "key", unknown[0], _TOP_KEYS)
     depth = raw.get("shallow_max_depth", DEFAULT_SHALLOW_MAX_DEPTH)
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         _fail(source, "shallow_max_depth", "must be an integer >= 1", depth)
@@ -96,19 +107,14 @@ def _parse_family(
 ) -> FamilySpace:
     path = f"families.{name}"
     if name not in catalog:
-        _fail(source, path, f"unknown family; expected one of {sorted(catalog)}", name)
+        _fail_unknown(source, "families", "family", name, catalog)
     schema = catalog[name]
     block = block or {}
     if not isinstance(block, dict):
         _fail(source, path, "must be a mapping with `hyperparameters`", block)
-    unknown = sorted(set(block) - _FAMILY_KEYS)
+    unknown = sorted(set(block) - _FAMILY_KEYS, key=str)
     if unknown:
-        _fail(
-            source,
-            f"{path}.{unknown[0]}",
-            f"unknown key; expected one of {sorted(_FAMILY_KEYS)}",
-            block[unknown[0]],
-        )
+        _fail_unknown(source, path, "key", unknown[0], _FAMILY_KEYS)
     modalities = block.get("modalities", sorted(schema.modalities))
     if not isinstance(modalities, list) or not set(modalities) <= set(schema.modalities):
         _fail(
@@ -131,7 +137,7 @@ def _parse_params(
     for name, declaration in raw.items():
         key = f"{path}.{name}"
         if name not in rules:
-            _fail(source, key, f"unknown hyperparameter; expected one of {sorted(rules)}", name)
+            _fail_unknown(source, path, "hyperparameter", name, rules)
         try:
             param = parse_param(declaration)
         except ParamFormatError as error:
@@ -143,9 +149,22 @@ def _parse_params(
     return fill_defaults(params, rules)
 
 
-def _fail(source: str, path: str, rule: str, value: Any) -> None:
+def _fail(source: str, path: str, rule: str, value: Any, fix: str = "Fix that entry.") -> None:
     where = f"{source}: {path}" if path else source
-    raise SpaceError(f"{where}: {rule}, but got {value!r}", fix="Fix that entry.")
+    raise SpaceError(f"{where}: {rule}, but got {value!r}", fix=fix)
+
+
+def _fail_unknown(source: str, parent: str, what: str, name: Any, known: Iterable[str]) -> None:
+    """An unknown key under `parent`, with the closest known name as the likely fix."""
+    known = sorted(known)
+    close = difflib.get_close_matches(str(name), known, n=1)
+    _fail(
+        source,
+        f"{parent}.{name}" if parent else str(name),
+        f"unknown {what}; expected one of {known}",
+        name,
+        fix=f"Did you mean {close[0]!r}?" if close else "Fix that entry.",
+    )
 
 
 def _read_text(path: Path) -> str:
