@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from deepenough.cli import app
-from deepenough.data import Dataset, load_dataset
+from deepenough.data import ColumnSpec, Dataset, load_dataset
 
 BAD = Path(__file__).parent / "data" / "bad"
 runner = CliRunner()
@@ -206,7 +206,7 @@ def kept_vocabulary(dataset: Dataset, column: str) -> tuple[str, ...]:
     return next(c.vocabulary for c in dataset.spec.columns if c.name == column)
 
 
-def column(dataset: Dataset, name: str):
+def column(dataset: Dataset, name: str) -> ColumnSpec:
     return next(c for c in dataset.spec.columns if c.name == name)
 
 

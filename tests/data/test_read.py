@@ -42,7 +42,8 @@ def test_bytes_neither_utf8_nor_windows_1252_are_refused(tmp_path: Path) -> None
     path = tmp_path / "odd.csv"
     path.write_bytes(b"name,city\nJ\x81,Z\n")  # 0x81 has no character in Windows-1252
     with pytest.raises(
-        DataError, match=r"neither UTF-8 nor Windows-1252 text \(line 2 holds byte 0x81"
+        DataError,
+        match=r"neither UTF-8 text \(line 2 holds byte 0x81\) nor Windows-1252 text \(line 2",
     ):
         read_csv(path)
 

@@ -51,13 +51,14 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         )
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    encoding = "utf-16" if head.startswith(_UTF16_BOMS) else "utf-8-sig"
-    if encoding != "utf-16":
-        _refuse_binary(path, head)
-    if encoding == "utf-16":
+    if head.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
         logger.info("%s is UTF-16 text (Excel's Unicode text); it was read as such", path)
-    if head.startswith(codecs.BOM_UTF8):
-        logger.debug("%s starts with a UTF-8 byte-order mark; it was skipped", path)
+    else:
+        encoding = "utf-8-sig"
+        _refuse_binary(path, head)
+        if head.startswith(codecs.BOM_UTF8):
+            logger.debug("%s starts with a UTF-8 byte-order mark; it was skipped", path)
     try:
         frame = _read(path, head, encoding)
     except UnicodeDecodeError:
@@ -76,10 +77,10 @@ def _read_as_fallback(path: Path, head: bytes) -> pd.DataFrame:
     try:
         frame = _read(path, head, FALLBACK_ENCODING)
     except UnicodeDecodeError:
-        line, byte = _first_undecodable(path, FALLBACK_ENCODING)
+        other_line, other_byte = _first_undecodable(path, FALLBACK_ENCODING)
         raise DataError(
-            f"{path} is neither UTF-8 nor Windows-1252 text (line {line} holds byte 0x{byte}, "
-            "which neither can decode)",
+            f"{path} is neither UTF-8 text (line {line} holds byte 0x{byte}) nor Windows-1252 "
+            f"text (line {other_line} holds byte 0x{other_byte})",
             fix="Save the file as UTF-8 CSV and try again.",
         ) from None
     logger.warning(
