@@ -55,12 +55,14 @@ def test_resume_with_different_data_is_refused(tmp_path, regression_frame, tiny_
 def test_a_run_where_every_trial_fails_says_so(
     tmp_path, classification_frame, tiny_space, monkeypatch
 ) -> None:
+    from deepenough import _pipeline
     from deepenough.train import _objective
 
     def broken_build(config, spec):
         raise RuntimeError("out of cheese")
 
     monkeypatch.setattr(_objective.models, "build", broken_build)
+    monkeypatch.setattr(_pipeline, "TRIALS_IN_CHILD_PROCESS", False)
     out = tmp_path / "run"
     with pytest.raises(
         SearchFailed, match=r"all 2 trials failed: RuntimeError: out of cheese \(2 trials\)"

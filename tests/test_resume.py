@@ -16,20 +16,6 @@ from optuna.storages.journal import JournalFileBackend
 
 pytestmark = pytest.mark.slow
 
-SPACE = """\
-shallow_max_depth: 2
-families:
-  mlp:
-    hyperparameters:
-      depth: {type: int, low: 0, high: 3}
-      width: {type: int, low: 4, high: 16}
-      dropout: 0.0
-training:
-  learning_rate: {type: float, low: 1.0e-3, high: 3.0e-2, log: true}
-  batch_size: 32
-  max_epochs: 40
-  patience: 40
-"""
 TRIALS = 6
 
 
@@ -61,9 +47,11 @@ def wait_for_a_running_trial(folder: Path, process: subprocess.Popen, complete: 
 
 
 @pytest.fixture
-def folder(tmp_path: Path, classification_frame) -> Path:
+def folder(tmp_path: Path, classification_frame, tiny_space: Path) -> Path:
+    """The data, and the tiny space with trials long enough (40 epochs) to interrupt."""
     classification_frame.to_csv(tmp_path / "classes.csv", index=False)
-    (tmp_path / "space.yaml").write_text(SPACE)
+    space = tiny_space.read_text().replace("max_epochs: 3", "max_epochs: 40")
+    (tmp_path / "space.yaml").write_text(space.replace("patience: 2", "patience: 40"))
     return tmp_path
 
 

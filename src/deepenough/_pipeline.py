@@ -34,7 +34,7 @@ from deepenough.export import export_trial
 from deepenough.metrics import Metric, get_metric
 from deepenough.report import RESULTS_FILE, parameter_importance, read_results, write_outputs
 from deepenough.spaces import SearchSpace, load_space
-from deepenough.train import PackedData, TrialObjective
+from deepenough.train import PackedData, TrialObjective, TrialWorkers
 from deepenough.verdict import DepthPlan, Verdict, judge
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ VERDICT_END_SHARE = 0.9
 """...and the verdict's re-training by this one, leaving the rest for refit and report."""
 TRIALS_PER_BUDGET = 8
 """With --time-budget, no trial may train for longer than 1/this of the budget."""
+TRIALS_IN_CHILD_PROCESS = True
+"""Train trials in a recycled child process (see `train.TrialWorkers`); tests that
+replace a training function in this process turn it off."""
 
 
 class SearchListener(Protocol):
@@ -253,18 +256,19 @@ def _search(
         listener.on_trial(result, best[0])
 
     try:
-        trials = run_trials(
-            backend,
-            objective,
-            n_trials=options.trials,
-            deadline=budget.search_deadline,
-            on_trial=on_trial,
-            plan=DepthPlan(prepared.space, options.seed),
-        )
+        with TrialWorkers(objective, in_process=not TRIALS_IN_CHILD_PROCESS) as workers:
+            trials = run_trials(
+                backend,
+                workers,
+                n_trials=options.trials,
+                deadline=budget.search_deadline,
+                on_trial=on_trial,
+                plan=DepthPlan(prepared.space, options.seed),
+            )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
         return backend.finished(), "interrupted", "interrupted"
-    if len(trials) < options.trials:
+    if count_towards_total(trials) < options.trials:
         return trials, "complete", "time budget reached"
     return trials, "complete", "trial count reached"
 

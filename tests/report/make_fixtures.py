@@ -99,7 +99,7 @@ CASES = {
 
 def make(name: str, work: Path) -> dict:
     import deepenough
-    from deepenough import models
+    from deepenough import _pipeline, models
     from deepenough.errors import SearchFailed
     from deepenough.report import read_results
     from deepenough.train._fit import NonFiniteLoss
@@ -121,7 +121,10 @@ def make(name: str, work: Path) -> dict:
     space_file.write_text(text, encoding="utf-8")
     out = folder / "run"
     try:
-        with mock.patch.object(models, "build", build_or_fail):
+        with (
+            mock.patch.object(models, "build", build_or_fail),
+            mock.patch.object(_pipeline, "TRIALS_IN_CHILD_PROCESS", False),
+        ):
             deepenough.search(csv, space=space_file, out=out, folds=2, repeats=1, **options)
     except SearchFailed:
         pass  # the all-failed case: results.json is written all the same

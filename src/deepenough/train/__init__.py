@@ -13,6 +13,7 @@ from deepenough.train._fit import (
     repeat_rows,
 )
 from deepenough.train._objective import TrialObjective
+from deepenough.train._worker import TrialWorkers
 
 __all__ = [
     "FitReport",
@@ -21,6 +22,7 @@ __all__ = [
     "NonFiniteLoss",
     "PackedData",
     "TrialObjective",
+    "TrialWorkers",
     "compile_model",
     "fit_epochs",
     "fit_fold",

@@ -1,0 +1,34 @@
+"""A trial objective on tiny data, and small MLP configs, for the training tests."""
+
+from deepenough import models
+from deepenough.data import load_dataset
+from deepenough.metrics import get_metric
+from deepenough.spaces import Config, load_space
+from deepenough.train import PackedData, TrialObjective
+
+
+def objective_for(frame, tiny_space, x_override=None):
+    dataset = load_dataset(frame)
+    encoder = models.build_encoder(dataset.spec)
+
+    def pack(split):
+        return PackedData(models.encode(encoder, split.features, dataset.spec), split.target)
+
+    train = pack(dataset.train)
+    if x_override is not None:
+        train = PackedData(x_override(train.x), train.y)
+    return TrialObjective(
+        dataset.spec,
+        load_space(tiny_space, models.catalog()),
+        get_metric(None, dataset.spec.task),
+        train,
+        pack(dataset.validation),
+    )
+
+
+def config(depth: int = 2, **training) -> Config:
+    return Config(
+        "mlp",
+        {"depth": depth, "width": 8, "activation": "relu", "dropout": 0.0},
+        {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 5, **training},
+    )
