@@ -145,3 +145,24 @@ def test_the_same_seed_gives_the_same_leaderboard(
     )
     assert first["verdict"]["decision"] == second["verdict"]["decision"]
     assert runs[0].leaderboard["trial"].tolist() == runs[1].leaderboard["trial"].tolist()
+
+
+def test_models_over_the_parameter_budget_are_rejected_before_training(
+    tmp_path: Path, regression_frame, tiny_space
+) -> None:
+    results = deepenough.search(
+        regression_frame,
+        space=tiny_space,
+        trials=4,
+        out=tmp_path / "run",
+        max_params=60,
+        folds=2,
+        repeats=1,
+    ).results
+    trials = results["trials"]
+    assert {t["status"] for t in trials if t["n_params"] <= 60} == {"complete"}
+    rejected = [t for t in trials if t["n_params"] > 60]
+    assert rejected, "the deep reference config is over 60 parameters"
+    for trial in rejected:
+        assert trial["status"] == "failed" and trial["history"]["validation"] == []
+        assert trial["error"].endswith(f"{trial['n_params']:,} parameters exceed --max-params 60")

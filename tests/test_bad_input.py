@@ -92,6 +92,15 @@ REFUSED: dict[str, tuple[list[str], str]] = {
         ["{good}", "--time-budget", "soon"],
         "--time-budget must be a duration such as 90s",
     ),
+    "zero trial timeout": (["{good}", "--trial-timeout", "0"], "--trial-timeout must be positive"),
+    "trial timeout without a number": (
+        ["{good}", "--trial-timeout", "long"],
+        "--trial-timeout must be a duration such as 90s",
+    ),
+    "zero parameter budget": (
+        ["{good}", "--max-params", "0"],
+        "--max-params must be a whole number of at least 1, but got 0",
+    ),
     "one fold": (["{good}", "--folds", "1"], "--folds must be a whole number of at least 2"),
     "zero repeats": (
         ["{good}", "--repeats", "0"],

@@ -66,12 +66,14 @@ def search(
     rope: float | None = None,
     folds: int | None = None,
     repeats: int | None = None,
+    max_params: int | None = None,
+    trial_timeout: float | str | None = None,
     listener: SearchListener | None = None,
 ) -> SearchResult:
     """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
 
-    Arguments mirror `automl search`; `time_budget` takes seconds or a string
-    such as "10m". Runs land in `reports/<csv stem>/` unless `out` is given.
+    Arguments mirror `automl search`; `time_budget` and `trial_timeout` take
+    seconds or a string such as "10m". Runs land in `reports/<csv stem>/` unless `out` is given.
     """
     options = SearchOptions(
         target=target,
@@ -92,6 +94,8 @@ def search(
         rope=rope,
         folds=folds,
         repeats=repeats,
+        max_params=max_params,
+        trial_timeout=parse_duration(trial_timeout, "--trial-timeout"),
         command=f"deepenough.search({_describe(data)!r}, ...)",
     )
     results = run_search(data, options, listener)

@@ -111,7 +111,8 @@ class ProgressListener:
 def print_summary(results: dict[str, Any], run_dir: str) -> None:
     metric = results["metric"]["name"]
     trials = results["trials"]
-    counts = {s: sum(t["status"] == s for t in trials) for s in ("complete", "pruned", "failed")}
+    statuses = ("complete", "pruned", "failed", "interrupted")
+    counts = {s: sum(t["status"] == s for t in trials) for s in statuses}
     best = next(t for t in trials if t["number"] == results["best"]["trial"])
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("status", results["status"])
@@ -119,7 +120,9 @@ def print_summary(results: dict[str, Any], run_dir: str) -> None:
     table.add_row(
         "trials",
         f"{len(trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
-        f"{counts['failed']} failed); stopped: {results['stop_reason']}",
+        f"{counts['failed']} failed"
+        + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
+        + f"); stopped: {results['stop_reason']}",
     )
     test = ", ".join(f"{k} {v:.4f}" for k, v in results["test"].items() if v is not None)
     table.add_row("test", test)

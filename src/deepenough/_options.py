@@ -35,6 +35,8 @@ class SearchOptions:
     rope: float | None = None
     folds: int | None = None
     repeats: int | None = None
+    max_params: int | None = None
+    trial_timeout: float | None = None
     command: str | None = None
 
     def __post_init__(self) -> None:
@@ -52,10 +54,22 @@ class SearchOptions:
                 f"--seed must be a whole number from 0 to {MAX_SEED - 1}, but got {self.seed!r}",
                 fix="Pass for example --seed 0.",
             )
-        if self.time_budget is not None and not self.time_budget > 0:
+        for name, example in (("time_budget", "10m"), ("trial_timeout", "5m")):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                flag = "--" + name.replace("_", "-")
+                raise UserError(
+                    f"{flag} must be positive, but got {value!r}",
+                    fix=f"Pass for example {flag} {example}.",
+                )
+        if self.max_params is not None and (
+            isinstance(self.max_params, bool)
+            or not isinstance(self.max_params, int)
+            or self.max_params < 1
+        ):
             raise UserError(
-                f"--time-budget must be positive, but got {self.time_budget!r}",
-                fix="Pass for example --time-budget 10m.",
+                f"--max-params must be a whole number of at least 1, but got {self.max_params!r}",
+                fix="Pass for example --max-params 1000000.",
             )
         for name, low in (("folds", 2), ("repeats", 1)):
             value = getattr(self, name)
@@ -74,21 +88,21 @@ class SearchOptions:
             )
 
 
-def parse_duration(text: str | float | None) -> float | None:
-    """Seconds from '90', '90s', '10m' or '1.5h'."""
+def parse_duration(text: str | float | None, flag: str = "--time-budget") -> float | None:
+    """Seconds from '90', '90s', '10m' or '1.5h'; `flag` names the option in errors."""
     if text is None or isinstance(text, int | float):
         return text
     match = _DURATION.match(text)
     if not match:
         raise UserError(
-            f"--time-budget must be a duration such as 90s, 10m or 1.5h, but got {text!r}",
+            f"{flag} must be a duration such as 90s, 10m or 1.5h, but got {text!r}",
             fix="Pass a number followed by s, m or h.",
         )
     seconds = float(match.group(1)) * _SECONDS[match.group(2).lower()]
     if not seconds > 0:
         raise UserError(
-            f"--time-budget must be positive, but got {text!r}",
-            fix="Pass for example --time-budget 10m.",
+            f"{flag} must be positive, but got {text!r}",
+            fix=f"Pass for example {flag} 10m.",
         )
     return seconds
 

@@ -191,7 +191,8 @@ def _execute(
 
 @dataclass(frozen=True)
 class _Budget:
-    """When each stage must end under --time-budget (all None without one)."""
+    """When each stage must end under --time-budget (all None without one), and how long
+    one trial may train (the shorter of --trial-timeout and a share of the budget)."""
 
     started: float
     search_deadline: float | None = None
@@ -202,12 +203,13 @@ class _Budget:
     def start(cls, options: SearchOptions, started: float | None) -> _Budget:
         started = time.monotonic() if started is None else started
         if not options.time_budget:
-            return cls(started)
+            return cls(started, max_trial_seconds=options.trial_timeout)
+        share = options.time_budget / TRIALS_PER_BUDGET
         return cls(
             started,
             search_deadline=started + SEARCH_SHARE * options.time_budget,
             verdict_deadline=started + VERDICT_END_SHARE * options.time_budget,
-            max_trial_seconds=options.time_budget / TRIALS_PER_BUDGET,
+            max_trial_seconds=min(options.trial_timeout or share, share),
         )
 
 
@@ -244,6 +246,7 @@ def _search(
         options.seed,
         max_trial_seconds=budget.max_trial_seconds,
         search_deadline=budget.search_deadline,
+        max_params=options.max_params,
     )
     listener.on_start(options.trials, count_towards_total(backend.finished()))
     best: list[float | None] = [None]

@@ -156,6 +156,17 @@ def search(
         int | None,
         typer.Option(help="Repeats of those folds [default: 2; 1 above 5,000 rows]."),
     ] = None,
+    max_params: Annotated[
+        int | None,
+        typer.Option(help="Reject models with more parameters, before training them."),
+    ] = None,
+    trial_timeout: Annotated[
+        str | None,
+        typer.Option(
+            help="Stop a trial after the epoch that passes this: 90s, 10m "
+            "[default: none; an eighth of --time-budget]."
+        ),
+    ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -182,6 +193,8 @@ def search(
         rope=rope,
         folds=folds,
         repeats=repeats,
+        max_params=max_params,
+        trial_timeout=parse_duration(trial_timeout, "--trial-timeout"),
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()
