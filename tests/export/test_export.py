@@ -127,7 +127,7 @@ def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_fr
     [
         (lambda f: f.drop(columns="x1"), r"lacks columns the model needs: 'x1'"),
         (
-            lambda f: f.assign(x1=["abc"] + [1.0] * (len(f) - 1)),
+            lambda f: f.assign(x1=["abc"] * (len(f) - 1) + [1.0]),
             r"Column 'x1' in the data must be numeric, but row 1 holds 'abc'",
         ),
         (
@@ -142,6 +142,16 @@ def test_bad_prediction_input_is_one_clear_error(classifier, change, message) ->
     with pytest.raises(DataError, match=message) as caught:
         inputs_from_frame(model, change(frame.drop(columns="label")))
     assert "\n" not in str(caught.value)
+
+
+def test_text_among_numbers_is_read_as_missing_as_in_training(classifier, caplog) -> None:
+    frame, _, report = classifier
+    model = keras.saving.load_model(report.path)
+    placeholders = frame.assign(x1=frame["x1"].astype(object)).drop(columns="label")
+    placeholders.loc[[3, 7], "x1"] = "?"
+    inputs = inputs_from_frame(model, placeholders)
+    assert np.isnan(inputs["x1"][[3, 7]]).all() and np.isfinite(inputs["x1"][:3]).all()
+    assert "column 'x1' mixes numbers with text ('?' in 2 of" in caplog.text
 
 
 def test_unseen_categories_can_be_allowed(classifier) -> None:

@@ -1,6 +1,6 @@
 """Data layer: read a CSV, profile its columns, infer the task and split it."""
 
-from deepenough.data._columns import as_floats, as_strings
+from deepenough.data._columns import as_floats, as_strings, numbers_among_text
 from deepenough.data._load import load_dataset
 from deepenough.data._modality import MODALITIES, Layout, detect_layout, parse_image_shape
 from deepenough.data._read import read_csv
@@ -17,6 +17,7 @@ __all__ = [
     "as_strings",
     "detect_layout",
     "load_dataset",
+    "numbers_among_text",
     "parse_image_shape",
     "read_csv",
 ]

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from deepenough.data import as_floats, as_strings
+from deepenough.data import as_floats, as_strings, numbers_among_text
 from deepenough.errors import DataError
 from deepenough.models import vocabulary_layer_name
 
@@ -69,6 +69,11 @@ def inputs_from_frame(
 
 
 def _numeric(values: pd.Series, name: str, source: str) -> np.ndarray:
+    """Floats, missing as NaN. As in training, a column that is at least 90% numbers
+    has its text read as missing (with a warning); other text is an error."""
+    mostly_numbers = numbers_among_text(values.rename(name))
+    if mostly_numbers is not None:
+        values = mostly_numbers
     floats = as_floats(values)
     bad = values.notna().to_numpy() & np.isnan(floats)
     if bad.any():
