@@ -25,8 +25,8 @@ CONFIG = Config(
 )
 
 
-def export(frame: pd.DataFrame, path: Path):
-    dataset = load_dataset(frame)
+def export(frame: pd.DataFrame, path: Path, test_data: pd.DataFrame | None = None):
+    dataset = load_dataset(frame, test_data=test_data)
     encoder = models.build_encoder(dataset.spec)
     both = pd.concat([dataset.train.features, dataset.validation.features])
     packed = PackedData(
@@ -142,6 +142,12 @@ def test_bad_prediction_input_is_one_clear_error(classifier, change, message) ->
     with pytest.raises(DataError, match=message) as caught:
         inputs_from_frame(model, change(frame.drop(columns="label")))
     assert "\n" not in str(caught.value)
+
+
+def test_test_rows_with_categories_never_seen_are_scored(tmp_path, classification_frame) -> None:
+    test = classification_frame.assign(colour="purple")  # as a rare city beyond the vocabulary
+    dataset, report = export(classification_frame, tmp_path / "model.keras", test_data=test)
+    assert len(dataset.test) == len(test) and 0 <= report.test["accuracy"] <= 1
 
 
 def test_text_among_numbers_is_read_as_missing_as_in_training(classifier, caplog) -> None:

@@ -59,7 +59,9 @@ def export_trial(
     with atomic_path(path) as temporary:
         model.save(temporary)
         reloaded = keras.saving.load_model(temporary)
-        outputs = predict_frame(reloaded, dataset.test.features)
+        # Categories outside a column's vocabulary (rare ones beyond the kept most
+        # frequent, or new in the test rows) share the slot they shared in training.
+        outputs = predict_frame(reloaded, dataset.test.features, allow_unseen=True)
     spec = dataset.spec
     test = score_outputs(outputs, dataset.test.target, spec.task)
     logger.debug("exported trial %d to %s", trial.number, path)
