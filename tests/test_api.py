@@ -166,3 +166,24 @@ def test_models_over_the_parameter_budget_are_rejected_before_training(
     for trial in rejected:
         assert trial["status"] == "failed" and trial["history"]["validation"] == []
         assert trial["error"].endswith(f"{trial['n_params']:,} parameters exceed --max-params 60")
+
+
+def test_a_failed_export_keeps_the_trials_and_the_verdict(
+    tmp_path, classification_frame, tiny_space, monkeypatch
+) -> None:
+    from deepenough import _pipeline
+
+    def broken_export(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_pipeline, "export_trial", broken_export)
+    out = tmp_path / "run"
+    with pytest.raises(SearchFailed, match=r"exporting trial \d+ failed: OSError: disk full"):
+        deepenough.search(
+            classification_frame, space=tiny_space, trials=3, out=out, folds=2, repeats=1
+        )
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "failed" and len(results["trials"]) == 3
+    assert results["verdict"]["decision"] in ("shallow", "deep", "inconclusive")
+    assert results["stop_reason"].startswith("exporting trial")
+    assert not (out / "best_model.keras").exists() and (out / "report.html").exists()

@@ -167,13 +167,23 @@ def _execute(
         raise SearchFailed(_failure_summary(trials))
 
     listener.on_stage(f"refitting trial {verdict.export.number} on train + validation")
-    export = export_trial(
-        verdict.export,
-        prepared.dataset,
-        both,
-        prepared.run_dir / MODEL_FILE,
-        seed=options.seed,
-    )
+    try:
+        export = export_trial(
+            verdict.export,
+            prepared.dataset,
+            both,
+            prepared.run_dir / MODEL_FILE,
+            seed=options.seed,
+        )
+    except Exception as error:  # keep the search and the verdict; say what went wrong
+        logger.debug("the export failed", exc_info=True)
+        reason = f"exporting trial {verdict.export.number} failed: {type(error).__name__}: {error}"
+        results |= {"status": "failed", "stop_reason": reason.splitlines()[0]}
+        write_outputs(prepared.run_dir, results)
+        raise SearchFailed(
+            f"{results['stop_reason']} (the trials and the verdict are in "
+            f"{prepared.run_dir / RESULTS_FILE}; -v shows the traceback)"
+        ) from None
     results["export"] = {
         "trial": verdict.export.number,
         "reason": verdict.reason,
