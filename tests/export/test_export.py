@@ -144,6 +144,20 @@ def test_bad_prediction_input_is_one_clear_error(classifier, change, message) ->
     assert "\n" not in str(caught.value)
 
 
+def test_new_values_are_expected_only_where_the_vocabulary_kept_the_most_frequent(
+    tmp_path, classification_frame, monkeypatch
+) -> None:
+    monkeypatch.setattr("deepenough.data._columns.MAX_CATEGORIES", 5)
+    frame = classification_frame.copy()
+    frame.insert(0, "shop", [f"shop {i % 12}" for i in range(len(frame))])
+    _, report = export(frame, tmp_path / "model.keras")  # 12 shops: the 5 most frequent kept
+    model = keras.saving.load_model(report.path)
+    rows = frame.drop(columns="label")
+    assert len(predict_frame(model, rows.assign(shop="a new shop"))["label"]) == len(rows)
+    with pytest.raises(DataError, match="'colour' in the data has categories the model never"):
+        inputs_from_frame(model, rows.assign(colour="purple"))
+
+
 def test_test_rows_with_categories_never_seen_are_scored(tmp_path, classification_frame) -> None:
     test = classification_frame.assign(colour="purple")  # as a rare city beyond the vocabulary
     dataset, report = export(classification_frame, tmp_path / "model.keras", test_data=test)

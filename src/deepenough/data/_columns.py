@@ -132,7 +132,11 @@ def fit_column(name: str, kind: ColumnKind, train_values: pd.Series) -> ColumnSp
             MAX_CATEGORIES,
         )
     return ColumnSpec(
-        name=name, kind=kind, has_missing=bool((strings == "").any()), vocabulary=vocabulary
+        name=name,
+        kind=kind,
+        has_missing=bool((strings == "").any()),
+        vocabulary=vocabulary,
+        vocabulary_complete=len(counts) <= MAX_CATEGORIES,
     )
 
 

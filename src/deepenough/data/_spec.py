@@ -28,6 +28,9 @@ class ColumnSpec:
     std: float = 1.0
     has_missing: bool = False
     vocabulary: tuple[str, ...] = ()
+    vocabulary_complete: bool = True
+    """False when only the most frequent categories were kept: the others, and new
+    ones, then share the slot for anything else, as expected rather than as a surprise."""
 
     @property
     def is_numeric(self) -> bool:

@@ -28,13 +28,19 @@ def model_columns(model: keras.Model) -> dict[str, str]:
 
 
 def category_vocabularies(model: keras.Model) -> dict[str, set[str]]:
-    """Known categories of each categorical column, read from the model's lookup layers."""
-    vocabularies = {}
-    for name, kind in model_columns(model).items():
-        if kind == "categorical":
-            lookup = model.get_layer(vocabulary_layer_name(name))
-            vocabularies[name] = set(lookup.get_vocabulary(include_special_tokens=False))
-    return vocabularies
+    """Known categories of each categorical column that kept all of its training
+    categories, read from the model's lookup layers. A column that kept only its most
+    frequent ones is left out: other values are expected there, and share one slot."""
+    layers = {layer.name for layer in model.layers}
+    return {
+        name: set(
+            model.get_layer(vocabulary_layer_name(name)).get_vocabulary(
+                include_special_tokens=False
+            )
+        )
+        for name, kind in model_columns(model).items()
+        if kind == "categorical" and vocabulary_layer_name(name) in layers
+    }
 
 
 def inputs_from_frame(

@@ -68,7 +68,7 @@ def _encode_column(column: ColumnSpec, value: keras.KerasTensor) -> list[keras.K
         lookup = layers.StringLookup(
             vocabulary=list(column.vocabulary),
             output_mode="one_hot",
-            name=vocabulary_layer_name(column.name),
+            name=vocabulary_layer_name(column.name, complete=column.vocabulary_complete),
         )
         return [ops.cast(lookup(value), "float32")]
     finite = ops.isfinite(value)
@@ -79,9 +79,11 @@ def _encode_column(column: ColumnSpec, value: keras.KerasTensor) -> list[keras.K
     return [scaled, ops.cast(ops.logical_not(finite), "float32")]
 
 
-def vocabulary_layer_name(column: str) -> str:
-    """Name of the layer holding a categorical column's known categories."""
-    return f"vocabulary__{_layer_name(column)}"
+def vocabulary_layer_name(column: str, *, complete: bool = True) -> str:
+    """Name of the layer holding a categorical column's known categories: `vocabulary__…`
+    when it holds every category of the training rows, `frequent__…` when it holds the
+    most frequent ones only (so that an exported model says which it is)."""
+    return f"{'vocabulary' if complete else 'frequent'}__{_layer_name(column)}"
 
 
 def _input_name(column: str) -> str:
