@@ -141,7 +141,9 @@ def write_table(results: dict[str, tuple[list[float], float]], args: argparse.Na
         "trained in the search process itself and in a child process replaced every 10 "
         "trials (what `automl search` does). Keras keeps a few MiB per trained model that "
         "`keras.utils.clear_session(free_memory=True)` does not release "
-        "(keras-team/keras#17458), so only the second stays flat.",
+        "(keras-team/keras#17458), so only the second stays flat. The child holds a "
+        "TensorFlow of its own, so it starts higher: on short runs it costs memory, on "
+        "long ones it bounds it.",
         "",
         "| trials | RSS after trial 5 | after the last | growth | target < 15% | loop time |",
         "|---|---|---|---|---|---|",
