@@ -85,10 +85,12 @@ def test_a_trial_left_running_is_interrupted_and_trained_again_once(space, tmp_p
     assert again.number > lost.number and again.config == lost.config
     assert resumed.tell(scored(again)).extra == {"rerun_of": lost.number}
 
+    resumed.study.enqueue_trial({"family": "mlp"})  # queued, never started: not interrupted
     reopened = make_backend("optuna", space, settings(tmp_path))  # no second re-run
     run_trials(reopened, scored, n_trials=5)
     finished = reopened.finished()
     assert [t.status for t in finished].count("interrupted") == 1
+    assert [t.extra.get("rerun_of") for t in finished if t.extra.get("rerun_of")] == [lost.number]
     assert sum(t.config == lost.config for t in finished) == 2
     assert sum(t.status != "interrupted" for t in finished) == 5
 

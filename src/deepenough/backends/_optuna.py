@@ -71,12 +71,16 @@ class OptunaBackend(Backend):
         once. A storage URL is shared by live workers, whose running trials are not
         stale, so this applies to the run's own journal only."""
         for trial in self.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            self.study.tell(trial.number, state=TrialState.FAIL)
+            self.study.tell(trial.number, state=TrialState.FAIL)  # left by a dead process
             logger.warning("trial %d was interrupted; its config will run again", trial.number)
         trials = self.study.get_trials(deepcopy=False)
         rerun = {t.user_attrs.get(RERUN_ATTR) for t in trials}
         for trial in trials:
-            if trial.number not in rerun and self._result(trial).status == "interrupted":
+            if (
+                trial.state.is_finished()
+                and trial.number not in rerun
+                and self._result(trial).status == "interrupted"
+            ):
                 self.study.enqueue_trial(trial.params, user_attrs={RERUN_ATTR: trial.number})
 
     def ask(self, fixed: Config | None = None) -> Proposal:
