@@ -81,12 +81,10 @@ class TrialWorkers:
         while True:
             if not connection.poll(limit):
                 self.close()
-                return TrialResult(
-                    proposal.number,
-                    proposal.config,
-                    "failed",
-                    error=f"stopped by force after {limit:.0f} s: an epoch took far longer "
-                    "than the per-trial time limit",
+                return _failed(
+                    proposal,
+                    f"stopped by force after {limit:.0f} s: an epoch took far longer than the "
+                    "per-trial time limit",
                 )
             try:
                 kind, *payload = connection.recv()
@@ -97,12 +95,10 @@ class TrialWorkers:
                 process = self._process
                 self.close()
                 code = process.exitcode if process else None
-                return TrialResult(
-                    proposal.number,
-                    proposal.config,
-                    "failed",
-                    error=f"the training process ended unexpectedly (exit code {code}); "
-                    "out of memory is the usual cause",
+                return _failed(
+                    proposal,
+                    f"the training process ended unexpectedly (exit code {code}); out of "
+                    "memory is the usual cause",
                 )
             result: TrialResult = payload[0]
             if result.status == "failed":
@@ -141,6 +137,10 @@ class TrialWorkers:
                 self._process.terminate()
                 self._process.join(timeout=5)
             self._process = None
+
+
+def _failed(proposal: Proposal, error: str) -> TrialResult:
+    return TrialResult(proposal.number, proposal.config, "failed", error=error)
 
 
 def serve_trials(connection: Connection) -> None:
