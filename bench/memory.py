@@ -19,13 +19,15 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import shlex
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "reports" / "benchmarks" / "memory.md"
@@ -127,14 +129,12 @@ def write_table(results: dict[str, tuple[list[float], float]], args: argparse.Na
 
     command = shlex.join(["python", "bench/memory.py", *sys.argv[1:]])
     # each side ran in a fresh process: the numbers are those of its search process
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     (in_this, this_minutes), (recycled, child_minutes) = results.values()
     lines = [
         "# Memory across trials",
         "",
         f"Command: `{command}` · data `{args.data}`, default space, {args.trials} trials each "
-        f"way · machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, "
-        f"{memory:.0f} GiB · Python {platform.python_version()}, TensorFlow {tf.__version__}, "
+        f"way · machine: {describe_machine()} · TensorFlow {tf.__version__}, "
         f"Keras {keras.__version__} · date {datetime.date.today().isoformat()}",
         "",
         "Resident memory of the search process and its children after each trial, trials "

@@ -38,7 +38,6 @@ import fcntl
 import hashlib
 import json
 import os
-import platform
 import shlex
 import statistics
 import sys
@@ -50,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine
 from verdict_tasks import BY_NAME, GRIDS, REPO, RUNS, TASKS, Grid, Task
 
 REFERENCES = REPO / "bench" / "references" / "verdicts.json"
@@ -307,7 +307,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
         "budget": budget,
         "trials_requested": trials,
         "command": command,
-        "machine": _machine(),
+        "machine": describe_machine(),
         "date": datetime.date.today().isoformat(),
         "run_dir": str((RUNS / task.name).relative_to(REPO)),
     }
@@ -354,18 +354,6 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
 
 def _rows(frame: pd.DataFrame, test: pd.DataFrame | None) -> str:
     return str(len(frame)) if test is None else f"{len(frame)} + {len(test)} test"
-
-
-def _machine() -> str:
-    import tensorflow as tf
-
-    cores = os.cpu_count()
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    gpus = len(tf.config.list_physical_devices("GPU"))
-    return (
-        f"{platform.system()} {platform.machine()}, {cores} CPU cores, {memory:.0f} GiB, "
-        f"{f'{gpus} GPU' if gpus else 'no GPU'}, Python {platform.python_version()}"
-    )
 
 
 def agreement(expected: str | None, given: str) -> str:
