@@ -42,6 +42,7 @@ import shlex
 import statistics
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,9 @@ def budget_seconds(budget: str) -> float:
 # --- reference runs ----------------------------------------------------------------
 
 
-def reference(task: Task, seeds: int, max_epochs: int | None, patience: int | None) -> None:
+def reference(
+    task: Task, seeds: Iterable[int], max_epochs: int | None, patience: int | None
+) -> None:
     """Train the task's grid for each seed not yet stored, saving after every seed."""
     plan = Plan.of(task, max_epochs, patience)
     entry = _read(REFERENCES).get("tasks", {}).get(task.name)
@@ -80,9 +83,10 @@ def reference(task: Task, seeds: int, max_epochs: int | None, patience: int | No
         entry = None
     if entry is None:
         entry = {"metric": task.metric, "rows": plan.rows, "settings": plan.settings, "seeds": {}}
-    for seed in range(seeds):
-        if str(seed) in entry["seeds"]:
-            continue
+    for seed in seeds:
+        stored = _read(REFERENCES).get("tasks", {}).get(task.name, entry)
+        if stored["settings"] == plan.settings and str(seed) in stored["seeds"]:
+            continue  # this process or another has done it
         started = time.monotonic()
         record = reference_seed(task, plan, seed)
         record["wall_seconds"] = round(time.monotonic() - started, 1)
@@ -503,14 +507,17 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _store(path: Path, task: str, entry: dict[str, Any]) -> None:
-    """Set one task's entry. Several processes may run different tasks at once: each
-    re-reads the file under a lock, and writes a temporary file that it renames, so an
-    interrupted run leaves the file whole."""
+    """Set one task's entry, keeping the seeds another process stored for the same grid.
+    Several processes may run at once: each re-reads the file under a lock, and writes a
+    temporary file that it renames, so an interrupted run leaves the file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         data = _read(path)
-        data.setdefault("tasks", {})[task] = entry
+        tasks = data.setdefault("tasks", {})
+        if "seeds" in entry and tasks.get(task, {}).get("settings") == entry["settings"]:
+            entry = {**entry, "seeds": {**tasks[task]["seeds"], **entry["seeds"]}}
+        tasks[task] = entry
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         temporary.replace(path)
@@ -530,7 +537,8 @@ def main() -> None:
     commands.add_parser("list", help="the tasks, their spaces and budgets")
     ref = commands.add_parser("reference", help="reference answers, resumable")
     ref.add_argument("tasks", nargs="*")
-    ref.add_argument("--seeds", type=int, default=SEEDS)
+    ref.add_argument("--seeds", type=int, default=SEEDS, help="seeds 0 … N-1")
+    ref.add_argument("--seed", type=int, action="append", help="only this seed (repeatable)")
     ref.add_argument("--max-epochs", type=int, help="override the grid's (for a quick check)")
     ref.add_argument("--patience", type=int, help="override the grid's (for a quick check)")
     run = commands.add_parser("run", help="the tool on every task, then the table")
@@ -550,7 +558,7 @@ def main() -> None:
     elif args.command == "reference":
         for task in _tasks(args.tasks):
             print(f"{task.name} …", flush=True)
-            reference(task, args.seeds, args.max_epochs, args.patience)
+            reference(task, args.seed or range(args.seeds), args.max_epochs, args.patience)
     elif args.command == "run":
         for task in _tasks(args.tasks):
             budget = args.budget or task.budget
