@@ -107,6 +107,22 @@ REFUSED: dict[str, tuple[list[str], str]] = {
         "--repeats must be a whole number of at least 1",
     ),
     "negative ROPE": (["{good}", "--rope", "-0.1"], "--rope must be zero or positive"),
+    "unknown backend": (
+        ["{good}", "--backend", "optuner"],
+        "Unknown backend 'optuner'. Choose one of: optuna, kerastuner",
+    ),
+    "unknown tuner": (
+        ["{good}", "--backend", "kerastuner", "--tuner", "grid"],
+        "Unknown tuner 'grid'. Choose one of: random, bayesian, hyperband",
+    ),
+    "tuner without KerasTuner": (
+        ["{good}", "--tuner", "hyperband"],
+        "--tuner chooses among KerasTuner's algorithms. Add --backend kerastuner",
+    ),
+    "storage URL with KerasTuner": (
+        ["{good}", "--backend", "kerastuner", "--storage", "postgresql://db/study"],
+        "--storage is an Optuna storage URL.*Drop --storage, or search with --backend optuna",
+    ),
     "negative seed": (["{good}", "--seed", "-1"], "--seed must be a whole number from 0"),
     "unknown modality": (["{good}", "--modality", "video"], "Unknown modality 'video'"),
     "image shape without a width": (["{good}", "--image-shape", "28"], "must look like 28x28"),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from deepenough.backends import BACKENDS, TUNERS
 from deepenough.errors import UserError
 
 DEFAULT_TRIALS = 30
@@ -29,6 +30,8 @@ class SearchOptions:
     resume: bool = False
     overwrite: bool = False
     backend: str = "optuna"
+    tuner: str | None = None
+    """KerasTuner's algorithm (random, bayesian or hyperband); for that backend only."""
     storage: str | None = None
     modality: str | None = None
     image_shape: str | None = None
@@ -40,6 +43,7 @@ class SearchOptions:
     command: str | None = None
 
     def __post_init__(self) -> None:
+        self._check_backend()
         if isinstance(self.trials, bool) or not isinstance(self.trials, int) or self.trials < 1:
             raise UserError(
                 f"--trials must be a whole number of at least 1, but got {self.trials!r}",
@@ -85,6 +89,27 @@ class SearchOptions:
             raise UserError(
                 f"--rope must be zero or positive, in the metric's units, but got {self.rope!r}",
                 fix="Pass for example --rope 0.02 for two points of accuracy.",
+            )
+
+    def _check_backend(self) -> None:
+        if self.backend not in BACKENDS:
+            raise UserError(
+                f"Unknown backend {self.backend!r}", fix=f"Choose one of: {', '.join(BACKENDS)}."
+            )
+        if self.tuner is not None and self.tuner not in TUNERS:
+            raise UserError(
+                f"Unknown tuner {self.tuner!r}", fix=f"Choose one of: {', '.join(TUNERS)}."
+            )
+        if self.tuner is not None and self.backend != "kerastuner":
+            raise UserError(
+                "--tuner chooses among KerasTuner's algorithms",
+                fix="Add --backend kerastuner, or drop --tuner to search with Optuna's TPE.",
+            )
+        if self.storage is not None and self.backend != "optuna":
+            raise UserError(
+                "--storage is an Optuna storage URL; the KerasTuner backend keeps its state "
+                "in the run directory",
+                fix="Drop --storage, or search with --backend optuna.",
             )
 
 

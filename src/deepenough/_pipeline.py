@@ -245,7 +245,14 @@ def _search(
     backend = make_backend(
         options.backend,
         prepared.space,
-        BackendSettings(prepared.run_dir, metric.direction, options.seed, options.storage),
+        BackendSettings(
+            prepared.run_dir,
+            metric.direction,
+            options.seed,
+            options.storage,
+            tuner=options.tuner,
+            trials=options.trials,
+        ),
     )
     objective = TrialObjective(
         prepared.dataset.spec,
@@ -282,7 +289,7 @@ def _search(
         logger.warning("interrupted; finishing with the trials done so far")
         return backend.finished(), "interrupted", "interrupted"
     if count_towards_total(trials) < options.trials:
-        return trials, "complete", "time budget reached"
+        return trials, "complete", backend.exhausted or "time budget reached"
     return trials, "complete", "trial count reached"
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import shutil
 from pathlib import Path
 from typing import IO
 
+from deepenough.backends import STATE_FILES
 from deepenough.errors import RunDirectoryError
 
 LOCK_FILE = "run.lock"
@@ -17,11 +19,12 @@ RUN_FILES = (
     "leaderboard.csv",
     "report.html",
     "best_model.keras",
-    "study.journal",
     "study.journal.lock",
+    *STATE_FILES.values(),
 )
-"""Files a run writes; their presence marks a directory as a run directory."""
-RUN_MARKERS = ("results.json", "study.journal")
+"""Files (and KerasTuner's folder) a run writes."""
+RUN_MARKERS = ("results.json", *STATE_FILES.values())
+"""Their presence marks a directory as a run directory."""
 
 
 def is_run_directory(path: Path) -> bool:
@@ -76,5 +79,8 @@ def open_run_directory(path: Path, *, resume: bool, overwrite: bool) -> IO[str]:
         ) from None
     if overwrite:
         for name in RUN_FILES:
-            (path / name).unlink(missing_ok=True)
+            if (path / name).is_dir():
+                shutil.rmtree(path / name)
+            else:
+                (path / name).unlink(missing_ok=True)
     return lock

@@ -133,6 +133,16 @@ def search(
     image_shape: Annotated[
         str | None, typer.Option(help="Image size of the pixel columns, e.g. 28x28 or 32x32x3.")
     ] = None,
+    backend: Annotated[
+        str, typer.Option(help="Search engine: optuna (TPE, pruning) or kerastuner.")
+    ] = "optuna",
+    tuner: Annotated[
+        str | None,
+        typer.Option(
+            help="KerasTuner's algorithm: random, bayesian or hyperband "
+            "(with --backend kerastuner) [default: bayesian]."
+        ),
+    ] = None,
     storage: Annotated[
         str | None,
         typer.Option(
@@ -187,6 +197,8 @@ def search(
         seed=seed,
         resume=resume,
         overwrite=overwrite,
+        backend=backend,
+        tuner=tuner,
         storage=storage,
         modality=modality,
         image_shape=image_shape,

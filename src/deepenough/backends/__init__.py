@@ -4,31 +4,48 @@ Named `backends`, not `search`, so that it cannot shadow the API function
 `deepenough.search()`: importing a subpackage binds its name on the parent.
 """
 
-from deepenough.backends._base import Backend, BackendSettings
+from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
 from deepenough.backends._loop import Objective, count_towards_total, run_trials
 from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, TrialStatus
 
-BACKENDS = ("optuna",)
+STATE_FILES = {"optuna": "study.journal", "kerastuner": "kerastuner"}
+"""Each backend's state inside the run directory (a file, or a folder for KerasTuner)."""
+BACKENDS = tuple(STATE_FILES)
+TUNERS = ("random", "bayesian", "hyperband")
+"""KerasTuner's algorithms, as `--tuner` names them."""
 
 
 def make_backend(name: str, space, settings: BackendSettings) -> Backend:
     """The backend called `name`; its engine is imported only when chosen."""
+    from deepenough.errors import UserError
+
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; choose one of {BACKENDS}")
+    for other, state in STATE_FILES.items():
+        if other != name and (settings.run_dir / state).exists():
+            raise UserError(
+                f"{settings.run_dir} holds a search run with the {other} backend",
+                fix=f"Resume it with --backend {other}, or choose another --out.",
+            )
     if name == "optuna":
         from deepenough.backends._optuna import OptunaBackend
 
         return OptunaBackend(space, settings)
-    from deepenough.errors import UserError
+    from deepenough.backends._kerastuner import KerasTunerBackend
 
-    raise UserError(f"Unknown backend {name!r}", fix=f"Choose one of: {', '.join(BACKENDS)}.")
+    return KerasTunerBackend(space, settings)
 
 
 __all__ = [
     "BACKENDS",
+    "STATE_FILES",
+    "TUNERS",
     "Backend",
     "BackendSettings",
     "EpochReporter",
     "Objective",
     "Proposal",
+    "SearchExhausted",
     "TrialResult",
     "TrialStatus",
     "count_towards_total",

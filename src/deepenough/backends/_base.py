@@ -20,6 +20,15 @@ class BackendSettings:
     seed: int = 0
     storage: str | None = None
     study_name: str = "deepenough"
+    tuner: str | None = None
+    """KerasTuner's algorithm: random, bayesian (the default) or hyperband."""
+    trials: int | None = None
+    """The trials the search means to run; a backend may size its schedule to them."""
+
+
+class SearchExhausted(Exception):
+    """The backend has no config left to propose (a finished Hyperband schedule, or a
+    small discrete space tried in full)."""
 
 
 class Backend(abc.ABC):
@@ -33,6 +42,8 @@ class Backend(abc.ABC):
     name: ClassVar[str]
     state_file: ClassVar[str]
     """Name of the backend's state inside the run directory."""
+    exhausted: str | None = None
+    """Why `ask` raised `SearchExhausted`, once it has."""
 
     def __init__(self, space: SearchSpace, settings: BackendSettings) -> None:
         self.space = space
@@ -42,7 +53,8 @@ class Backend(abc.ABC):
     def ask(self, fixed: Config | None = None) -> Proposal:
         """The next config to train. `fixed` holds values to use instead of sampling
         (its family, and any of that family's hyperparameters and training values);
-        the backend samples whatever it leaves out."""
+        the backend samples whatever it leaves out. Raises `SearchExhausted` when it
+        has nothing left to propose."""
 
     @abc.abstractmethod
     def tell(self, result: TrialResult) -> TrialResult:

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from deepenough.backends._base import Backend
+from deepenough.backends._base import Backend, SearchExhausted
 from deepenough.backends._trial import Proposal, TrialResult
 from deepenough.spaces import Config
 
@@ -35,7 +35,8 @@ def run_trials(
     on_trial: Callable[[TrialResult], None] | None = None,
     plan: Plan | None = None,
 ) -> list[TrialResult]:
-    """Run trials until the study holds `n_trials` finished ones or time runs short.
+    """Run trials until the study holds `n_trials` finished ones, time runs short, or the
+    backend has nothing left to propose.
 
     Interrupted trials do not count: their configs run again. `deadline` is a
     `time.monotonic()` instant. A new trial starts only while the time left exceeds
@@ -50,7 +51,11 @@ def run_trials(
             logger.info("time budget reached after %d trials", count_towards_total(finished))
             break
         started = time.monotonic()
-        proposal = backend.ask(plan(finished) if plan else None)
+        try:
+            proposal = backend.ask(plan(finished) if plan else None)
+        except SearchExhausted as exhausted:
+            logger.info("%s after %d trials", exhausted, count_towards_total(finished))
+            break
         try:
             result = objective(proposal)
         except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
+from deepenough.backends import STATE_FILES
 from deepenough.backends._base import Backend, BackendSettings
 from deepenough.backends._trial import Proposal, TrialResult
 from deepenough.spaces import (
@@ -42,24 +43,26 @@ _STATES = {
 
 class OptunaBackend(Backend):
     name = "optuna"
-    state_file = "study.journal"
+    state_file = STATE_FILES["optuna"]
 
     def __init__(self, space: SearchSpace, settings: BackendSettings) -> None:
         super().__init__(space, settings)
-        with warnings.catch_warnings():
-            # `group` (conditional families sampled jointly) is marked experimental.
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            sampler = optuna.samplers.TPESampler(seed=settings.seed, multivariate=True, group=True)
         self.study = optuna.create_study(
             storage=self._storage(),
             study_name=settings.study_name,
             direction=settings.direction,
             load_if_exists=True,
-            sampler=sampler,
+            sampler=_sampler(settings.seed),
             pruner=optuna.pruners.MedianPruner(
                 n_startup_trials=5, n_warmup_steps=PRUNER_WARMUP_EPOCHS
             ),
         )
+        done = len(self.study.get_trials(deepcopy=False))
+        if done:
+            # A sampler seeded as at the start would draw the first trials' configs
+            # again; seeded by the study's length, a resumed search goes on and still
+            # repeats itself.
+            self.study.sampler = _sampler(settings.seed + done)
         self._running: dict[int, optuna.Trial] = {}
         if not settings.storage:
             self._recover()
@@ -135,6 +138,13 @@ class OptunaBackend(Backend):
             return self.settings.storage
         path = self.settings.run_dir / self.state_file
         return JournalStorage(JournalFileBackend(str(path)))
+
+
+def _sampler(seed: int) -> optuna.samplers.TPESampler:
+    with warnings.catch_warnings():
+        # `group` (conditional families sampled jointly) is marked experimental.
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)
 
 
 def _optuna_params(config: Config) -> dict[str, Any]:
