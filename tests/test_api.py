@@ -187,3 +187,29 @@ def test_a_failed_export_keeps_the_trials_and_the_verdict(
     assert results["verdict"]["decision"] in ("shallow", "deep", "inconclusive")
     assert results["stop_reason"].startswith("exporting trial")
     assert not (out / "best_model.keras").exists() and (out / "report.html").exists()
+
+
+def test_a_kerastuner_hyperband_search_runs_end_to_end_and_resumes(
+    tmp_path, classification_frame, tiny_space
+) -> None:
+    import keras
+
+    out = tmp_path / "run"
+    options = {"space": tiny_space, "out": out, "backend": "kerastuner", "tuner": "hyperband"}
+    first = deepenough.search(classification_frame, trials=4, folds=2, repeats=1, **options)
+    assert first.results["backend"] == "kerastuner" and (out / "kerastuner").is_dir()
+    assert not (out / "study.journal").exists()
+    trials = first.results["trials"]
+    assert len(trials) == 4 and {t["status"] for t in trials} == {"complete"}
+    assert {t.get("epoch_budget") for t in trials} == {2}  # Hyperband sized to 4 trials
+    assert all(t["hyperparameters"]["max_epochs"] == 3 for t in trials)
+    assert first.results["verdict"]["decision"] in {"shallow", "deep", "inconclusive"}
+    assert (out / "report.html").exists()
+    model = keras.saving.load_model(out / "best_model.keras")  # plain Keras, raw columns
+    assert len(model.inputs) == classification_frame.shape[1] - 1
+
+    resumed = deepenough.search(
+        classification_frame, trials=6, folds=2, repeats=1, resume=True, **options
+    )
+    assert [t["number"] for t in resumed.results["trials"]] == list(range(6))
+    assert resumed.results["trials"][:4] == trials

@@ -50,3 +50,12 @@ def test_a_file_is_not_a_directory(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("")
     with pytest.raises(RunDirectoryError, match="is a file"):
         open_run_directory(tmp_path / "f", resume=False, overwrite=False)
+
+
+def test_a_kerastuner_run_is_a_run_and_overwrite_removes_its_state(tmp_path: Path) -> None:
+    (tmp_path / "kerastuner" / "trial_0000").mkdir(parents=True)
+    (tmp_path / "kerastuner" / "oracle.json").write_text("{}")
+    with pytest.raises(RunDirectoryError, match="already holds a run"):
+        open_run_directory(tmp_path, resume=False, overwrite=False)
+    open_run_directory(tmp_path, resume=False, overwrite=True).close()
+    assert not (tmp_path / "kerastuner").exists()
