@@ -92,10 +92,9 @@ class KerasTunerBackend(Backend):
     def __init__(self, space: SearchSpace, settings: BackendSettings) -> None:
         super().__init__(space, settings)
         self.tuner_name = tuner = settings.tuner or DEFAULT_TUNER
-        self.max_epochs = _max_epochs(space)
         chatter = io.StringIO()
         with contextlib.redirect_stdout(chatter):  # "Reloading Tuner from …"
-            self.tuner = _make_tuner(tuner, space, settings, self.max_epochs)
+            self.tuner = _make_tuner(tuner, space, settings, _max_epochs(space))
         if chatter.getvalue().strip():
             logger.info("%s", chatter.getvalue().strip())
         self.oracle = self.tuner.oracle
@@ -113,8 +112,8 @@ class KerasTunerBackend(Backend):
         for trial_id, trial in sorted(self.oracle.trials.items()):
             if trial.status != "RUNNING":
                 continue
-            last = next((r for r in reversed(self._records) if r["trial_id"] == trial_id), None)
-            if last is not None and last["result"]["status"] == "interrupted":
+            last = self._last_record(trial_id)
+            if last is not None and last["status"] == "interrupted":
                 continue
             config = self._config(trial.hyperparameters.values)
             stale = TrialResult(self._next_number(), config, "interrupted", error=STALE_TRIAL)
@@ -127,13 +126,12 @@ class KerasTunerBackend(Backend):
             self.exhausted = f"the {self.tuner_name} tuner had no trial left"
             raise SearchExhausted(self.exhausted)
         number = self._next_number()
-        previous = next(
-            (r for r in reversed(self._records) if r["trial_id"] == trial.trial_id), None
-        )
-        rerun_of = previous["result"]["number"] if previous is not None else None
-        if fixed is not None and rerun_of is None:
-            _fix(trial.hyperparameters, self._values(fixed), seed=self.settings.seed + number)
+        previous = self._last_record(trial.trial_id)  # an interrupted trial offered again
+        rerun_of = previous["number"] if previous is not None else None
         values = trial.hyperparameters.values
+        promoted = "tuner/trial_id" in values  # a config Hyperband's halving kept: as it is
+        if fixed is not None and rerun_of is None and not promoted:
+            _fix(trial.hyperparameters, self._values(fixed), seed=self.settings.seed + number)
         config = self._config(values)
         budget = values.get("tuner/epochs")
         epoch_budget = int(budget) if budget is not None else None
@@ -214,6 +212,11 @@ class KerasTunerBackend(Backend):
             },
             **{k: value(self.space.training[k], v) for k, v in config.training.items()},
         }
+
+    def _last_record(self, trial_id: str) -> dict[str, Any] | None:
+        """The results.json entry last recorded for KerasTuner's trial `trial_id`."""
+        found = [r["result"] for r in self._records if r["trial_id"] == trial_id]
+        return found[-1] if found else None
 
     def _next_number(self) -> int:
         return len(self._records) + len(self._running)
