@@ -339,6 +339,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
         "decision": verdict.get("decision", "failed"),
         "headline": verdict.get("headline"),
         "probabilities": verdict.get("probabilities"),
+        "against": verdict.get("against"),
         "difference": verdict.get("difference"),
         "interval": verdict.get("interval"),
         "rope": (verdict.get("rope") or {}).get("value"),

@@ -29,21 +29,44 @@ def start(folder: Path, *extra: str) -> subprocess.Popen:
 
 
 def wait_for_a_running_trial(folder: Path, process: subprocess.Popen, complete: int = 2):
-    """Poll the study until `complete` trials finished and the next one is training;
-    returns the finished trials' (number, value)."""
-    journal = folder / "run" / "study.journal"
+    """Poll the backend's state until `complete` trials finished and the next one is
+    training; returns the finished trials' (number, value) and the running one's number."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1][-2000:]
-        if journal.exists():
-            storage = JournalStorage(JournalFileBackend(str(journal)))
-            trials = optuna.load_study(study_name="deepenough", storage=storage).trials
-            finished = [(t.number, t.value) for t in trials if t.state.is_finished()]
-            running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING]
-            if len(finished) >= complete and running and running[0].params:
-                return finished, running[0].number
+        state = _optuna_state if (folder / "run" / "study.journal").exists() else _tuner_state
+        finished, running = state(folder / "run")
+        if len(finished) >= complete and running is not None:
+            return finished, running
         time.sleep(0.2)
     pytest.fail("the search never had a running trial")
+
+
+def _optuna_state(run: Path) -> tuple[list[tuple[int, float]], int | None]:
+    storage = JournalStorage(JournalFileBackend(str(run / "study.journal")))
+    trials = optuna.load_study(study_name="deepenough", storage=storage).trials
+    finished = [(t.number, t.value) for t in trials if t.state.is_finished()]
+    running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING and t.params]
+    return finished, running[0].number if running else None
+
+
+def _tuner_state(run: Path) -> tuple[list[tuple[int, float]], int | None]:
+    """KerasTuner's oracle writes a trial.json per trial (RUNNING from the start); our
+    record of each finished one is a line of deepenough_trials.jsonl."""
+    state = run / "kerastuner"
+    records = state / "deepenough_trials.jsonl"
+    lines = records.read_text().splitlines() if records.exists() else []
+    ended = [json.loads(line) for line in lines if line.endswith("}")]
+    finished = [(r["result"]["number"], r["result"]["value"]) for r in ended]
+    ids = {r["trial_id"] for r in ended}
+    for path in state.glob("trial_*/trial.json"):
+        try:
+            trial = json.loads(path.read_text())
+        except json.JSONDecodeError:  # being written
+            continue
+        if trial.get("status") == "RUNNING" and trial["trial_id"] not in ids:
+            return finished, len(finished)
+    return finished, None
 
 
 @pytest.fixture
@@ -55,14 +78,19 @@ def folder(tmp_path: Path, classification_frame, tiny_space: Path) -> Path:
     return tmp_path
 
 
-def test_kill_9_then_resume_keeps_every_trial_and_reruns_the_interrupted_one(folder) -> None:
-    process = start(folder)
+@pytest.mark.parametrize(
+    "backend", [(), ("--backend", "kerastuner", "--tuner", "random")], ids=["optuna", "kerastuner"]
+)
+def test_kill_9_then_resume_keeps_every_trial_and_reruns_the_interrupted_one(
+    folder, backend
+) -> None:
+    process = start(folder, *backend)
     before, killed = wait_for_a_running_trial(folder, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert not (folder / "run" / "results.json").exists()  # nothing claims success
 
-    resumed = start(folder, "--resume")
+    resumed = start(folder, "--resume", *backend)
     _, stderr = resumed.communicate(timeout=600)
     assert resumed.returncode == 0, stderr[-3000:]
     results = json.loads((folder / "run" / "results.json").read_text())

@@ -132,7 +132,8 @@ def print_summary(results: dict[str, Any], run_dir: str) -> None:
         p, (lo, hi) = verdict["probabilities"], verdict["interval"]
         table.add_row(
             "evidence",
-            f"deep's advantage in {metric} {verdict['difference']:+.4f} (95% interval {lo:+.4f} to "
+            f"deep's advantage over the {verdict.get('against') or 'shallow'} finalist in "
+            f"{metric} {verdict['difference']:+.4f} (95% interval {lo:+.4f} to "
             f"{hi:+.4f}, ROPE ±{verdict['rope']['value']:.4g}); P(deep better) "
             f"{p['deep_better']:.2f}, P(equivalent) {p['equivalent']:.2f}, P(shallow better) "
             f"{p['shallow_better']:.2f}",

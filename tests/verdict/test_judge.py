@@ -223,3 +223,20 @@ def test_ctrl_c_while_re_training_judges_on_the_folds_every_finalist_finished(
     assert evidence["crossover"] == {"skipped": "interrupted"}
     assert evidence["decision"] == "inconclusive" and evidence["probabilities"] is None
     assert "one paired fold" in evidence["headline"]
+
+
+def test_deep_is_compared_with_the_linear_finalist_when_it_beats_the_shallow_one(
+    monkeypatch, classification
+) -> None:
+    base = {"linear": 0.90, "shallow": 0.86, "deep": 0.88}  # a linear task
+    stub(monkeypatch, lambda c, seed, rows: base[c] + fold_noise(seed))
+    evidence = run(classification).evidence
+    assert evidence["against"] == "linear"
+    assert evidence["difference"] == pytest.approx(-0.02)  # deep minus linear
+    assert evidence["decision"] == "shallow" and evidence["linear_suffices"] is True
+    assert "the linear one (mlp, depth 0) 0.9" in evidence["explanation"]
+
+    base["linear"] = 0.70  # a weak linear model: deep is compared with shallow again
+    evidence = run(classification).evidence
+    assert evidence["against"] == "shallow"
+    assert evidence["difference"] == pytest.approx(0.02)

@@ -2,13 +2,18 @@
 
 The best trial of each depth class by validation score is a finalist. The
 finalists are re-trained on the same K folds × R repeats of train + validation,
-so their scores are paired; the deep-minus-shallow differences go through the
-Bayesian correlated t-test (see `_stats`) against a region of practical
-equivalence (ROPE):
+so their scores are paired. Deep is compared with the better, by mean paired score,
+of the shallow and the linear finalist: "shallow" means at most `shallow_max_depth`
+hidden layers, none included, so a linear model that beats the deep one shows that
+depth is not needed. The deep-minus-shallow differences go through the Bayesian
+correlated t-test (see `_stats`) against a region of practical equivalence (ROPE):
 
     deep          P(deep better) ≥ 0.95
     shallow       P(deep better) < 0.05   (equivalent, or shallow better)
     inconclusive  otherwise
+
+Picking the better of two finalists on the same folds favours the shallow side a
+little, which errs away from claiming depth.
 
 The same test of the best finalist against the linear one says whether a
 linear model suffices. The export follows the decision: shallow → the shallow
@@ -133,6 +138,7 @@ def judge(
         "repeats": repeats,
         "paired_folds": len(fits.get(next(iter(final)), [])),
         **{c: _finalist(final.get(c), scores.get(c)) for c in DEPTH_CLASSES},
+        "against": None,
         "difference": None,
         "interval": None,
         "rope": {"value": rope_value, "rule": rope_rule},
@@ -148,9 +154,9 @@ def judge(
     missing = [c for c in ("shallow", "deep") if c not in final]
     settle = None
     if not missing and evidence["paired_folds"]:
-        differences = [
-            sign * (d - s) for d, s in zip(scores["deep"], scores["shallow"], strict=True)
-        ]
+        against = _best_by_mean([c for c in ("shallow", "linear") if scores.get(c)], scores, sign)
+        evidence["against"] = against
+        differences = [sign * (d - s) for d, s in zip(scores["deep"], scores[against], strict=True)]
         posterior = correlated_posterior(differences, k)
         probabilities = posterior.probabilities(rope_value)
         interval = posterior.interval()
@@ -354,15 +360,17 @@ def _headline(
 def _explain(evidence: Mapping[str, Any], metric: Metric) -> str:
     """The decision and its evidence in plain sentences."""
     parts = [evidence["headline"][0].upper() + evidence["headline"][1:] + "."]
-    shallow, deep = evidence["shallow"], evidence["deep"]
+    against = evidence["against"] or "shallow"  # the linear finalist when it did better
+    shallow, deep = evidence[against], evidence["deep"]
     rope = evidence["rope"]["value"]
     if evidence["probabilities"] and evidence["interval"]:
         p = evidence["probabilities"]
         lo, hi = evidence["interval"]
         parts.append(
             f"On {evidence['paired_folds']} paired folds the deep finalist ({deep['family']}, "
-            f"depth {deep['depth']}) scores {deep['mean']:.4g} {metric.name} and the shallow "
-            f"one ({shallow['family']}, depth {shallow['depth']}) {shallow['mean']:.4g}: deep's "
+            f"depth {deep['depth']}) scores {deep['mean']:.4g} {metric.name} and the "
+            f"{against} one ({shallow['family']}, depth {shallow['depth']}) "
+            f"{shallow['mean']:.4g}: deep's "
             f"advantage is {evidence['difference']:+.4g} (95% interval {lo:+.4g} to {hi:+.4g}) "
             f"against a ROPE of ±{rope:.4g}; P(deep better) = {p['deep_better']:.2f}, "
             f"P(equivalent) = {p['equivalent']:.2f}, P(shallow better) = "
