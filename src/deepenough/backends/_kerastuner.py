@@ -22,11 +22,13 @@ import logging
 import math
 import os
 import sys
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import keras_tuner
+from sklearn.exceptions import ConvergenceWarning
 
 from deepenough.backends import STATE_FILES, TUNERS
 from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
@@ -121,7 +123,11 @@ class KerasTunerBackend(Backend):
             logger.warning("trial %d was interrupted; its config will run again", stale.number)
 
     def ask(self, fixed: Config | None = None) -> Proposal:
-        trial = self.oracle.create_trial(self.tuner.tuner_id)
+        with warnings.catch_warnings():
+            # The Bayesian oracle's Gaussian process fit often stops early; KerasTuner
+            # expects it, and the warning would interleave with the progress bar.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            trial = self.oracle.create_trial(self.tuner.tuner_id)
         if trial.status != "RUNNING":  # STOPPED: Hyperband's schedule, or no new values left
             self.exhausted = f"the {self.tuner_name} tuner had no trial left"
             raise SearchExhausted(self.exhausted)
