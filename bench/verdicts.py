@@ -27,7 +27,8 @@ settings changed.
 (seed 0, runs in reports/bench-verdicts/<task>/), keeps a summary per task in
 reports/benchmarks/verdicts.json and writes reports/benchmarks/verdicts.md: the
 reference gap, the expected and the given verdict, the probabilities, the test
-score, the budget and the wall time, and one section per miss to be analysed.
+score, the budget and the wall time, and one section per miss with its analysis,
+written by hand in bench/verdict_misses.md.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from verdict_tasks import BY_NAME, GRIDS, REPO, RUNS, TASKS, Grid, Task
 
 REFERENCES = REPO / "bench" / "references" / "verdicts.json"
 SUMMARY = REPO / "reports" / "benchmarks" / "verdicts.json"
+MISSES = REPO / "bench" / "verdict_misses.md"
 TABLE = REPO / "reports" / "benchmarks" / "verdicts.md"
 SEEDS = 5
 ROPE = 0.01
@@ -484,7 +486,8 @@ def _miss(task: Task, ref: dict, run: dict, verdict: str) -> list[str]:
         interval = run.get("interval") or [float("nan")] * 2
         lines += [
             f"- headline: {run.get('headline')}",
-            f"- difference {run['difference']:+.4f} (95% interval {interval[0]:+.4f} to "
+            f"- difference (deep minus the {run.get('against') or 'shallow'} finalist) "
+            f"{run['difference']:+.4f} (95% interval {interval[0]:+.4f} to "
             f"{interval[1]:+.4f}) on {run.get('paired_folds')} paired folds, "
             f"ROPE {run.get('rope')}"
             if run.get("difference") is not None
@@ -497,7 +500,20 @@ def _miss(task: Task, ref: dict, run: dict, verdict: str) -> list[str]:
             f"- {run.get('trials')} trials, stopped by {run.get('stop_reason')}; "
             f"run directory {run.get('run_dir')}",
         ]
-    return [*lines, "- analysis: TODO", ""]
+    analysis = _analyses().get(task.name, "not written yet")
+    return [*lines, f"- analysis: {analysis}", ""]
+
+
+def _analyses() -> dict[str, str]:
+    """The analysis of each miss, written by hand in bench/verdict_misses.md under a
+    `## task` heading, so that re-rendering the table keeps it."""
+    if not MISSES.exists():
+        return {}
+    sections = MISSES.read_text(encoding="utf-8").split("\n## ")[1:]
+    return {
+        head.strip(): " ".join(body.split())
+        for head, _, body in (section.partition("\n") for section in sections)
+    }
 
 
 # --- files and the command line ------------------------------------------------------
