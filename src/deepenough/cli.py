@@ -159,12 +159,13 @@ def search(
     folds: Annotated[
         int | None,
         typer.Option(
-            help="Folds of the finalists' paired re-training [default: 5; 3 above 50,000 rows]."
+            help="Folds of the finalists' paired re-training [default: 10; 5 above 5,000 "
+            "rows; 3 above 50,000]."
         ),
     ] = None,
     repeats: Annotated[
         int | None,
-        typer.Option(help="Repeats of those folds [default: 2; 1 above 5,000 rows]."),
+        typer.Option(help="Repeats of those folds [default: 1]."),
     ] = None,
     max_params: Annotated[
         int | None,

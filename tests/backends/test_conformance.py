@@ -165,7 +165,9 @@ def test_resume_continues_instead_of_restarting(backend_factory, tmp_path: Path)
 def test_a_trial_left_running_is_interrupted_and_trained_again(backend_factory, tmp_path):
     crashed = backend_factory(tmp_path)
     run_trials(crashed, scored, n_trials=2)
-    lost = crashed.ask()  # the process dies here: the state shows the trial running
+    # The process dies during a trial with fixed values (a depth-class reference): the
+    # state shows it running, with the values it trained.
+    lost = crashed.ask(Config("resmlp", {"blocks": 3}, {"learning_rate": 0.02}))
 
     resumed = backend_factory(tmp_path)
     interrupted = resumed.finished()[-1]
@@ -191,8 +193,11 @@ def test_ctrl_c_records_the_running_trial_as_interrupted(backend_factory, tmp_pa
             raise KeyboardInterrupt
         return scored(proposal)
 
+    def reference_third(finished: list[TrialResult]) -> Config | None:
+        return Config("mlp", {"depth": 4}, {}) if len(finished) == 2 else None
+
     with pytest.raises(KeyboardInterrupt):
-        run_trials(backend, interrupted_at_the_third, n_trials=4)
+        run_trials(backend, interrupted_at_the_third, n_trials=4, plan=reference_third)
     assert [t.status for t in backend.finished()] == ["complete", "complete", "interrupted"]
     assert "Ctrl-C" in backend.finished()[-1].error
 
@@ -201,6 +206,7 @@ def test_ctrl_c_records_the_running_trial_as_interrupted(backend_factory, tmp_pa
     finished = resumed.finished()
     assert [t.extra.get("rerun_of") for t in finished] == [None, None, None, 2, None]
     assert finished[3].config == finished[2].config
+    assert finished[3].config.hyperparameters["depth"] == 4  # the fixed values, again
 
 
 def test_fixed_values_are_used_and_the_rest_is_sampled(backend_factory, tmp_path) -> None:

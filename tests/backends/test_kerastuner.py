@@ -3,6 +3,7 @@ space, Hyperband's schedule and partial trials, and the size of its state."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import keras_tuner
@@ -17,7 +18,7 @@ from deepenough.backends._kerastuner import (
     hyperband_max_epochs,
 )
 from deepenough.errors import UserError
-from deepenough.spaces import Config, load_space
+from deepenough.spaces import CategoricalParam, Config, load_space
 
 
 def space_from(tmp_path: Path, text: str = TWO_FAMILIES):
@@ -120,3 +121,38 @@ def test_a_run_of_the_other_backend_is_not_mixed_in(tmp_path: Path) -> None:
     run_trials(make_backend("optuna", space, settings), scored, n_trials=1)
     with pytest.raises(UserError, match="holds a search run with the optuna backend"):
         make_backend("kerastuner", space, settings)
+
+
+def test_booleans_come_back_as_booleans(tmp_path: Path) -> None:
+    space = space_from(tmp_path)
+    mlp = space.families["mlp"]
+    flagged = {**mlp.hyperparameters, "flag": CategoricalParam((False, True))}
+    space = replace(space, families={"mlp": replace(mlp, hyperparameters=flagged)})
+    settings = BackendSettings(tmp_path, "maximize", 0, tuner="random")
+    tuner = make_backend("kerastuner", space, settings)
+    run_trials(tuner, scored, n_trials=8)
+    flags = [t.config.hyperparameters["flag"] for t in tuner.finished()]
+    assert set(flags) == {False, True} and all(type(f) is bool for f in flags)
+
+
+def test_a_resumed_run_keeps_its_tuner_and_its_space(tmp_path: Path) -> None:
+    run_trials(backend(tmp_path, "hyperband"), scored, n_trials=3)
+    settings = BackendSettings(tmp_path / "run", "maximize", 0)  # no --tuner
+    resumed = make_backend("kerastuner", space_from(tmp_path), settings)
+    assert resumed.tuner_name == "hyperband" and len(resumed.finished()) == 3
+    with pytest.raises(UserError, match="searched with --tuner hyperband"):
+        backend(tmp_path, "random")
+    with pytest.raises(UserError, match="search space differs"):
+        backend(tmp_path, "hyperband", text=TWO_FAMILIES.replace("high: 4", "high: 5"))
+
+
+def test_a_record_cut_short_by_a_crash_is_dropped_and_the_next_starts_afresh(tmp_path) -> None:
+    first = backend(tmp_path, "random")
+    run_trials(first, scored, n_trials=2)
+    records = tmp_path / "run" / "kerastuner" / "deepenough_trials.jsonl"
+    whole = records.read_text()
+    records.write_text(whole + whole.splitlines()[0][:40])  # a kill in mid-write
+    resumed = backend(tmp_path, "random")
+    assert len(resumed.finished()) == 2
+    run_trials(resumed, scored, n_trials=3)
+    assert [t.number for t in backend(tmp_path, "random").finished()] == [0, 1, 2]

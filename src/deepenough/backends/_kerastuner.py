@@ -16,6 +16,7 @@ epochs than the space's `max_epochs` carries `epoch_budget` in results.json.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import logging
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import keras_tuner
+import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from deepenough.backends import STATE_FILES, TUNERS
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 STATE_DIR = STATE_FILES["kerastuner"]
 OBJECTIVE = "score"
+RUN_FILE = "deepenough_run.json"
+"""The tuner and a fingerprint of the space, checked when the run is resumed."""
 RECORDS = "deepenough_trials.jsonl"
 """One line per finished trial: the results.json entry and the KerasTuner trial id."""
 STALE_TRIAL = "the process stopped during this trial; a resumed search trains this config again"
@@ -93,7 +97,7 @@ class KerasTunerBackend(Backend):
 
     def __init__(self, space: SearchSpace, settings: BackendSettings) -> None:
         super().__init__(space, settings)
-        self.tuner_name = tuner = settings.tuner or DEFAULT_TUNER
+        self.tuner_name = tuner = _settled_tuner(settings, space)
         chatter = io.StringIO()
         with contextlib.redirect_stdout(chatter):  # "Reloading Tuner from …"
             self.tuner = _make_tuner(tuner, space, settings, _max_epochs(space))
@@ -123,6 +127,8 @@ class KerasTunerBackend(Backend):
             logger.warning("trial %d was interrupted; its config will run again", stale.number)
 
     def ask(self, fixed: Config | None = None) -> Proposal:
+        if self._running:
+            raise RuntimeError("a KerasTuner trial is still running; tell its result first")
         with warnings.catch_warnings():
             # The Bayesian oracle's Gaussian process fit often stops early; KerasTuner
             # expects it, and the warning would interleave with the progress bar.
@@ -137,7 +143,10 @@ class KerasTunerBackend(Backend):
         values = trial.hyperparameters.values
         promoted = "tuner/trial_id" in values  # a config Hyperband's halving kept: as it is
         if fixed is not None and rerun_of is None and not promoted:
-            _fix(trial.hyperparameters, self._values(fixed), seed=self.settings.seed + number)
+            _fix(trial.hyperparameters, self._values(fixed), seed=_seed(self.settings.seed, number))
+            # The oracle wrote the trial as sampled; a resumed search reloads it from
+            # this file, and must train again what was trained.
+            trial.save(os.path.join(self.tuner.get_trial_dir(trial.trial_id), "trial.json"))
         config = self._config(values)
         budget = values.get("tuner/epochs")
         epoch_budget = int(budget) if budget is not None else None
@@ -264,7 +273,7 @@ def _make_tuner(
     common = {
         "hypermodel": SpaceHyperModel(space),
         "objective": keras_tuner.Objective(OBJECTIVE, settings.direction[:3]),
-        "seed": settings.seed + 1,  # KerasTuner draws a random seed for 0
+        "seed": _seed(settings.seed),
         "directory": str(settings.run_dir),
         "project_name": STATE_DIR,
         "overwrite": False,  # reload the oracle of an earlier run
@@ -285,6 +294,39 @@ def _make_tuner(
     raise ValueError(f"unknown tuner {tuner!r}; choose one of {TUNERS}")
 
 
+def _seed(seed: int, *more: int) -> int:
+    """A seed for KerasTuner from `--seed` (and a trial number): never 0, for which
+    KerasTuner draws a random one; within NumPy's range; and unrelated for neighbouring
+    inputs, as KerasTuner seeds its n-th draw with seed + n."""
+    return int(np.random.SeedSequence([seed, *more]).generate_state(1)[0]) % (2**31 - 2) + 1
+
+
+def _settled_tuner(settings: BackendSettings, space: SearchSpace) -> str:
+    """The tuner to use: `settings.tuner`, or on resume the one the run used. A resumed run
+    must keep its tuner and its space, or KerasTuner's saved oracle no longer fits."""
+    path = settings.run_dir / STATE_DIR / RUN_FILE
+    space_key = hashlib.sha256(repr((space.families, space.training)).encode()).hexdigest()
+    if not path.exists():
+        tuner = settings.tuner or DEFAULT_TUNER
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"tuner": tuner, "space": space_key}), encoding="utf-8")
+        return tuner
+    from deepenough.errors import UserError
+
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    if settings.tuner not in (None, stored["tuner"]):
+        raise UserError(
+            f"{settings.run_dir} was searched with --tuner {stored['tuner']}",
+            fix=f"Resume it with --tuner {stored['tuner']}, or start a new run with --out.",
+        )
+    if stored["space"] != space_key:
+        raise UserError(
+            f"The search space differs from the one {settings.run_dir} was searched with",
+            fix="Resume with the same space, or start a new run with another --out.",
+        )
+    return stored["tuner"]
+
+
 def _max_epochs(space: SearchSpace) -> int:
     match space.training["max_epochs"]:
         case FixedParam(value=value):
@@ -297,10 +339,11 @@ def _max_epochs(space: SearchSpace) -> int:
 
 
 def _uniform(choices: tuple[Any, ...]) -> bool:
-    """Whether KerasTuner's `Choice` takes the choices as they are: one type among bool,
-    int, float and str. Others are chosen by index."""
+    """Whether KerasTuner's `Choice` takes the choices as they are: one type among int,
+    float and str. Others are chosen by index, booleans too (`Choice` turns them into
+    0 and 1)."""
     kinds = {type(c) for c in choices}
-    return len(kinds) == 1 and kinds <= {bool, int, float, str}
+    return len(kinds) == 1 and kinds <= {int, float, str}
 
 
 def _declare(hp: keras_tuner.HyperParameters, name: str, param: Param) -> None:
@@ -339,13 +382,13 @@ def _fix(hps: keras_tuner.HyperParameters, wanted: dict[str, Any], seed: int) ->
 
 
 def _read_records(path: Path) -> list[dict[str, Any]]:
-    """The records written so far; a line cut short by a crash is dropped."""
+    """The records written so far. A line cut short by a crash is dropped, and cut from
+    the file, so that the next record starts on a line of its own."""
     if not path.exists():
         return []
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
-            logger.warning("dropped a trial record cut short in %s", path)
-    return records
+    text = path.read_text(encoding="utf-8")
+    whole = text[: text.rfind("\n") + 1]
+    if whole != text:
+        logger.warning("dropped a trial record cut short in %s", path)
+        path.write_text(whole, encoding="utf-8")
+    return [json.loads(line) for line in whole.splitlines()]

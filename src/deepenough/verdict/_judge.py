@@ -38,12 +38,15 @@ from deepenough.verdict._evidence import Interrupted, Progress, crossover, paire
 from deepenough.verdict._plan import DEPTH_CLASSES
 from deepenough.verdict._stats import CONFIDENCE, correlated_posterior, folds_to_settle
 
+SMALL_DATA_FOLDS = 10
+SMALL_DATA_ROWS = 5_000
 FOLDS = 5
 LARGE_DATA_FOLDS = 3
 LARGE_DATA_ROWS = 50_000
-REPEATS = 2
-REPEATED_MAX_ROWS = 5_000
-"""Folds × repeats: 5 × 2 up to this many rows, 5 × 1 up to `LARGE_DATA_ROWS`, 3 × 1 beyond."""
+"""Folds, repeated once: 10 up to `SMALL_DATA_ROWS` rows, 5 up to `LARGE_DATA_ROWS`, 3
+beyond. For the same number of fits, more folds beat repeats: the posterior's scale
+goes with 1/(K·R) + 1/(K − 1) (see `_stats`), so 10 × 1 gives 0.21 where 5 × 2 gives
+0.35, a 23% narrower interval at about the same cost."""
 ABSOLUTE_ROPE = 0.01
 """Default ROPE for metrics on a fixed scale (accuracy, balanced accuracy, ROC AUC, R²)."""
 RELATIVE_ROPE = 0.01
@@ -109,8 +112,16 @@ def judge(
     if not final:
         return None
     n = len(data)
-    k = max_folds(data.y, spec.task, folds or (FOLDS if n <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS))
-    repeats = repeats or (REPEATS if n <= REPEATED_MAX_ROWS else 1)
+    if folds is None:
+        folds = (
+            SMALL_DATA_FOLDS
+            if n <= SMALL_DATA_ROWS
+            else FOLDS
+            if n <= LARGE_DATA_ROWS
+            else LARGE_DATA_FOLDS
+        )
+    k = max_folds(data.y, spec.task, folds)
+    repeats = repeats or 1
     splits = make_folds(data.y, spec.task, k, seed, repeats)
     fits: dict[str, list[FoldFit]] = {}
     interrupted = False
