@@ -127,6 +127,9 @@ def test_importance_finds_the_hyperparameter_that_decides_the_score() -> None:
     assert next(iter(found["importance"])) == "learning_rate"
     assert sum(found["importance"].values()) == pytest.approx(1.0, abs=1e-3)
     assert parameter_importance(trials[:4], "maximize") is None
+    for trial in trials:  # every trial scored the same (ROC AUC 1 on wine): nothing to split
+        trial["value"] = 1.0
+    assert parameter_importance(trials, "maximize") is None
 
 
 def test_minimised_metrics_rank_smallest_first(results) -> None:

@@ -22,6 +22,8 @@ from optuna.distributions import (
     IntDistribution,
 )
 
+logger = logging.getLogger(__name__)
+
 MIN_TRIALS = 5
 """fANOVA's forest needs a handful of scored trials to say anything."""
 EVALUATOR = "fANOVA (Optuna's FanovaImportanceEvaluator)"
@@ -29,9 +31,11 @@ EVALUATOR = "fANOVA (Optuna's FanovaImportanceEvaluator)"
 
 def parameter_importance(trials: list[dict[str, Any]], direction: str) -> dict[str, Any] | None:
     """{"evaluator", "trials", "importance": {name: share}} over complete trials (shares sum
-    to 1, largest first), or None when too few trials completed or nothing varied."""
+    to 1, largest first), or None when too few trials completed, or when nothing varied:
+    no hyperparameter, or no score (every trial at an accuracy of 1, say, where fANOVA's
+    forest has no variance to split)."""
     complete = [t for t in trials if t["status"] == "complete" and t["value"] is not None]
-    if len(complete) < MIN_TRIALS:
+    if len(complete) < MIN_TRIALS or len({t["value"] for t in complete}) < 2:
         return None
     params = [_params(t) for t in complete]
     distributions = _distributions(params)
@@ -49,11 +53,15 @@ def parameter_importance(trials: list[dict[str, Any]], direction: str) -> dict[s
             for p, t in zip(params, complete, strict=True)
         ]
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        shares = optuna.importance.get_param_importances(
-            study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0)
-        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            shares = optuna.importance.get_param_importances(
+                study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0)
+            )
+    except (RuntimeError, ValueError) as error:  # an extra for the report: never fatal
+        logger.warning("hyperparameter importance not computed: %s", error)
+        return None
     return {
         "evaluator": EVALUATOR,
         "trials": len(complete),

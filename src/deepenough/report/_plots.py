@@ -261,7 +261,8 @@ def importance(results: dict[str, Any]) -> Plot:
         return Plot(
             "importance",
             title,
-            "Not computed: it needs at least 5 complete trials with a hyperparameter that varied.",
+            "Not computed: it needs at least 5 complete trials whose scores and "
+            "hyperparameters varied.",
         )
     names = list(found["importance"])[::-1]
     figure = go.Figure(
