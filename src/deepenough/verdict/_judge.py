@@ -362,8 +362,9 @@ def _headline(
             "not settle it"
         )
     folds, repeats = settle
+    repeated = f" repeated {repeats} times" if repeats > 1 else ""
     return (
-        f"inconclusive: {folds}-fold cross-validation repeated {repeats} times (instead of "
+        f"inconclusive: {folds}-fold cross-validation{repeated} (instead of "
         f"{done} paired folds) would likely settle it"
     )
 
