@@ -305,7 +305,14 @@ def _settled_tuner(settings: BackendSettings, space: SearchSpace) -> str:
     """The tuner to use: `settings.tuner`, or on resume the one the run used. A resumed run
     must keep its tuner and its space, or KerasTuner's saved oracle no longer fits."""
     path = settings.run_dir / STATE_DIR / RUN_FILE
-    space_key = hashlib.sha256(repr((space.families, space.training)).encode()).hexdigest()
+    declared = {
+        "families": {
+            name: {k: repr(p) for k, p in family.hyperparameters.items()}
+            for name, family in space.families.items()
+        },
+        "training": {k: repr(p) for k, p in space.training.items()},
+    }  # no sets: their order changes from process to process
+    space_key = hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()
     if not path.exists():
         tuner = settings.tuner or DEFAULT_TUNER
         path.parent.mkdir(parents=True, exist_ok=True)
