@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from deepenough._options import SearchOptions, default_run_dir
 from deepenough._rundir import open_run_directory
 from deepenough.backends import (
     BackendSettings,
+    Deadline,
     TrialResult,
     count_towards_total,
     make_backend,
@@ -35,16 +37,20 @@ from deepenough.metrics import Metric, get_metric
 from deepenough.report import RESULTS_FILE, parameter_importance, read_results, write_outputs
 from deepenough.spaces import SearchSpace, load_space
 from deepenough.train import PackedData, TrialObjective, TrialWorkers
-from deepenough.verdict import DepthPlan, Verdict, judge
+from deepenough.verdict import DepthPlan, Verdict, judge, verdict_seconds
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "best_model.keras"
-SEARCH_SHARE = 0.6
-"""With --time-budget, the search stops by this share of the budget..."""
+SEARCH_SHARES = (0.4, 0.8)
+"""With --time-budget, the search stops between these shares of the budget: as late as
+leaves time for the paired re-training of its finalists so far (estimated from their
+trials, with `VERDICT_MARGIN`) before..."""
 VERDICT_END_SHARE = 0.9
-"""...and the verdict's re-training by this one, leaving the rest for refit and report."""
+"""...this share, by which the verdict's re-training stops, leaving the rest for the
+refit and the report."""
+VERDICT_MARGIN = 1.2
 TRIALS_PER_BUDGET = 8
 """With --time-budget, no trial may train for longer than 1/this of the budget."""
 TRIALS_IN_CHILD_PROCESS = True
@@ -206,6 +212,8 @@ class _Budget:
 
     started: float
     search_deadline: float | None = None
+    """No trial trains past this; the search itself ends earlier (`search_end`)."""
+    earliest_search_end: float | None = None
     verdict_deadline: float | None = None
     max_trial_seconds: float | None = None
 
@@ -215,12 +223,28 @@ class _Budget:
         if not options.time_budget:
             return cls(started, max_trial_seconds=options.trial_timeout)
         share = options.time_budget / TRIALS_PER_BUDGET
+        earliest, latest = SEARCH_SHARES
         return cls(
             started,
-            search_deadline=started + SEARCH_SHARE * options.time_budget,
+            search_deadline=started + latest * options.time_budget,
+            earliest_search_end=started + earliest * options.time_budget,
             verdict_deadline=started + VERDICT_END_SHARE * options.time_budget,
             max_trial_seconds=min(options.trial_timeout or share, share),
         )
+
+    def search_end(self, verdict_seconds: Callable[[list[TrialResult]], float]) -> Deadline:
+        """When the search should stop given its finished trials: before the verdict's
+        estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget."""
+        if self.search_deadline is None or self.verdict_deadline is None:
+            return None
+        latest, verdict_end = self.search_deadline, self.verdict_deadline
+        earliest = self.earliest_search_end or latest
+
+        def end(finished: list[TrialResult]) -> float:
+            wanted = verdict_end - VERDICT_MARGIN * verdict_seconds(finished)
+            return min(max(wanted, earliest), latest)
+
+        return end
 
 
 def _pack(dataset: Dataset) -> tuple[PackedData, PackedData]:
@@ -267,6 +291,10 @@ def _search(
     )
     listener.on_start(options.trials, count_towards_total(backend.finished()))
     best: list[float | None] = [None]
+    rows = len(train) + len(validation)
+
+    def verdict_time(finished: list[TrialResult]) -> float:
+        return verdict_seconds(finished, metric, rows, len(train))
 
     def on_trial(result: TrialResult) -> None:
         if result.status == "complete" and (
@@ -281,9 +309,9 @@ def _search(
                 backend,
                 workers,
                 n_trials=options.trials,
-                deadline=budget.search_deadline,
+                deadline=budget.search_end(verdict_time),
                 on_trial=on_trial,
-                plan=DepthPlan(prepared.space, options.seed),
+                plan=DepthPlan(prepared.space, options.seed, metric.direction),
             )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")

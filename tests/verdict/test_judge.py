@@ -17,7 +17,8 @@ from deepenough.data import load_dataset
 from deepenough.metrics import get_metric
 from deepenough.spaces import Config, load_space
 from deepenough.train import FoldFit, PackedData
-from deepenough.verdict import _evidence, judge
+from deepenough.verdict import _evidence, finalists, judge, verdict_seconds
+from deepenough.verdict._judge import refit_seconds
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2}
 SPACE = load_space("default", models.catalog()).for_modality("tabular")
@@ -240,3 +241,41 @@ def test_deep_is_compared_with_the_linear_finalist_when_it_beats_the_shallow_one
     evidence = run(classification).evidence
     assert evidence["against"] == "shallow"
     assert evidence["difference"] == pytest.approx(0.02)
+
+
+def timed(number: int, depth_class: str, value: float, seconds: float) -> TrialResult:
+    """A trial that trained 4 epochs in `seconds`, its best being the second."""
+    base = trial(number, depth_class, value)
+    return TrialResult(
+        number,
+        base.config,
+        "complete",
+        base.depth,
+        depth_class,
+        value,
+        0.3,
+        2,
+        history_validation=(0.5, value, value, value),
+        n_params=base.n_params,
+        fit_seconds=seconds,
+    )
+
+
+def test_the_finalist_is_the_cheapest_trial_within_half_the_rope_of_the_class_best() -> None:
+    metric = get_metric("accuracy", "classification")
+    slow_best = timed(0, "deep", 0.950, 80.0)
+    cheap_near = timed(1, "deep", 0.946, 8.0)  # 0.004 below: inside half the ROPE (0.005)
+    cheapest_far = timed(2, "deep", 0.930, 1.0)  # 0.020 below: outside
+    trials = [slow_best, cheap_near, cheapest_far, timed(3, "shallow", 0.9, 1.0)]
+    assert finalists(trials, metric)["deep"] is cheap_near
+    assert finalists(trials, metric, rope=0.002)["deep"] is slow_best  # a given ROPE rules
+    assert refit_seconds(slow_best) == pytest.approx(40.0)  # 20 s an epoch, best epoch 2
+
+
+def test_the_verdict_time_is_its_finalists_refits_on_every_fold() -> None:
+    metric = get_metric("accuracy", "classification")
+    trials = [timed(0, "shallow", 0.9, 4.0), timed(1, "deep", 0.9, 12.0)]
+    # 10 folds, each training on 9/10 of 200 rows where trials trained on 120:
+    # 10 × 1.5 × (2 + 6) seconds
+    assert verdict_seconds(trials, metric, rows=200, train_rows=120) == pytest.approx(120.0)
+    assert verdict_seconds([], metric, rows=200, train_rows=120) == 0.0

@@ -1,14 +1,15 @@
 """Every depth class gets its reference config and its minimum share of the trials."""
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from deepenough import models
 from deepenough.backends import TrialResult
-from deepenough.spaces import Config, load_space
+from deepenough.spaces import Config, FloatParam, IntParam, load_space
 from deepenough.verdict import DepthPlan
-from deepenough.verdict._plan import MIN_SHARE
+from deepenough.verdict._plan import LINEAR_SHARE
 
 
 @pytest.fixture
@@ -16,8 +17,11 @@ def tabular_space():
     return load_space("default", models.catalog()).for_modality("tabular")
 
 
-def simulate(plan: DepthPlan, sampled: Config, n: int) -> list[TrialResult]:
-    """A search whose sampler, left free, always proposes `sampled`."""
+def simulate(
+    plan: DepthPlan, sampled: Config, n: int, score=lambda config: 0.5
+) -> list[TrialResult]:
+    """A search whose sampler, left free, always proposes `sampled`; `score` gives each
+    trial's validation value."""
     space, finished = plan.space, []
     for _ in range(n):
         fixed = plan(finished)
@@ -25,7 +29,9 @@ def simulate(plan: DepthPlan, sampled: Config, n: int) -> list[TrialResult]:
         assert set(config.hyperparameters) <= set(space.families[config.family].hyperparameters)
         depth = models.FAMILIES[config.family].depth(config.hyperparameters)
         finished.append(
-            TrialResult(len(finished), config, "complete", depth, space.depth_class(depth), 0.5)
+            TrialResult(
+                len(finished), config, "complete", depth, space.depth_class(depth), score(config)
+            )
         )
     return finished
 
@@ -43,22 +49,53 @@ def test_references_come_first_one_per_class(tabular_space) -> None:
     assert models.depth(plan.reference("deep")) == 4
 
 
-def test_a_sampler_that_only_likes_deep_still_gives_every_class_its_share(tabular_space) -> None:
+def test_references_take_the_family_defaults_the_space_allows(tabular_space) -> None:
+    shallow = DepthPlan(tabular_space, seed=0).reference("shallow")
+    # mlp's defaults: no dropout, 64 wide, relu; training: learning rate 1e-3, batch 64
+    assert shallow.hyperparameters["dropout"] == 0.0
+    assert shallow.hyperparameters["width"] == 64
+    assert shallow.training["learning_rate"] == 1e-3
+    assert shallow.training["batch_size"] == 64
+    narrow = tabular_space.families["mlp"].hyperparameters | {
+        "width": IntParam(100, 200),
+        "dropout": FloatParam(0.1, 0.3),
+    }
+    space = replace(
+        tabular_space,
+        families={"mlp": replace(tabular_space.families["mlp"], hyperparameters=narrow)},
+    )
+    outside = DepthPlan(space, seed=0).reference("shallow")  # defaults outside: the middle
+    assert outside.hyperparameters["width"] == 150
+    assert outside.hyperparameters["dropout"] == pytest.approx(0.2)
+
+
+def test_a_sampler_that_only_likes_deep_still_searches_shallow_as_much(tabular_space) -> None:
     finished = simulate(DepthPlan(tabular_space, seed=1), Config("mlp", {"depth": 6}, {}), 30)
     counts = Counter(t.depth_class for t in finished)
-    for depth_class, share in MIN_SHARE.items():
-        assert counts[depth_class] >= int(share * 30), counts
+    assert abs(counts["shallow"] - counts["deep"]) <= 1, counts
+    assert counts["linear"] >= int(LINEAR_SHARE * 30), counts
     forced_families = {t.config.family for t in finished[3:] if t.depth_class == "shallow"}
-    assert len(forced_families) > 1  # forced trials draw from every family of the class
+    assert len(forced_families) > 1  # forced trials also explore every family of the class
 
 
-def test_a_free_sampler_is_left_alone_once_shares_are_met(tabular_space) -> None:
+def test_a_free_sampler_is_left_alone_while_the_classes_are_even(tabular_space) -> None:
     plan = DepthPlan(tabular_space, seed=0)
-    finished = simulate(
-        plan, Config("mlp", {"depth": 1}, {}), 4
-    )  # three references, then the sampler's
-    assert finished[-1].config == Config("mlp", {"depth": 1}, {})
+    finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 3)  # the three references
     assert plan(finished) is None
+    finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 4)  # and the sampler's shallow
+    assert finished[-1].config == Config("mlp", {"depth": 1}, {})
+    assert plan.space.depth_class(models.depth(plan(finished))) == "deep"
+
+
+def test_trials_given_to_a_class_often_tune_its_best_family_and_depth(tabular_space) -> None:
+    def score(config: Config) -> float:  # recursive, k = 1 (depth 2): the best shallow net
+        return 0.9 if config.family == "recursive" and config.hyperparameters["k"] == 1 else 0.5
+
+    plan = DepthPlan(tabular_space, seed=2)
+    finished = simulate(plan, Config("mlp", {"depth": 6}, {}), 60, score)
+    forced = [t.config for t in finished[3:] if t.depth_class == "shallow"]
+    best = [c for c in forced if c.family == "recursive" and c.hyperparameters["k"] == 1]
+    assert len(forced) // 4 <= len(best) < len(forced), (len(best), len(forced))
 
 
 def test_classes_the_space_cannot_express_are_never_forced() -> None:

@@ -5,7 +5,7 @@ Named `backends`, not `search`, so that it cannot shadow the API function
 """
 
 from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
-from deepenough.backends._loop import Objective, count_towards_total, run_trials
+from deepenough.backends._loop import Deadline, Objective, count_towards_total, run_trials
 from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, TrialStatus
 
 STATE_FILES = {"optuna": "study.journal", "kerastuner": "kerastuner"}
@@ -42,6 +42,7 @@ __all__ = [
     "TUNERS",
     "Backend",
     "BackendSettings",
+    "Deadline",
     "EpochReporter",
     "Objective",
     "Proposal",

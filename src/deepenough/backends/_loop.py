@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 Objective = Callable[[Proposal], TrialResult]
 Plan = Callable[[list[TrialResult]], Config | None]
 """Given the finished trials, the values to fix in the next one (None: sample all)."""
+Deadline = float | Callable[[list[TrialResult]], float] | None
+"""A `time.monotonic()` instant, or one computed from the finished trials."""
 
 
 INTERRUPTED_BY_USER = "interrupted by Ctrl-C; a resumed search trains this config again"
@@ -30,7 +32,7 @@ def run_trials(
     objective: Objective,
     *,
     n_trials: int,
-    deadline: float | None = None,
+    deadline: Deadline = None,
     reserve_factor: float = 2.0,
     on_trial: Callable[[TrialResult], None] | None = None,
     plan: Plan | None = None,
@@ -38,16 +40,16 @@ def run_trials(
     """Run trials until the study holds `n_trials` finished ones, time runs short, or the
     backend has nothing left to propose.
 
-    Interrupted trials do not count: their configs run again. `deadline` is a
-    `time.monotonic()` instant. A new trial starts only while the time left exceeds
-    `reserve_factor` times the longest trial so far, which leaves room for that trial
-    and for the refit and report that follow. Ctrl-C records the running trial as
-    interrupted before it propagates.
+    Interrupted trials do not count: their configs run again. A new trial starts only
+    while the time left before `deadline` exceeds `reserve_factor` times the longest
+    trial so far, which leaves room for that trial and for what follows. Ctrl-C
+    records the running trial as interrupted before it propagates.
     """
     finished = backend.finished()
     longest = max((r.fit_seconds for r in finished), default=0.0)
     while count_towards_total(finished) < n_trials:
-        if deadline is not None and deadline - time.monotonic() < reserve_factor * longest:
+        end = deadline(finished) if callable(deadline) else deadline
+        if end is not None and end - time.monotonic() < reserve_factor * longest:
             logger.info("time budget reached after %d trials", count_towards_total(finished))
             break
         started = time.monotonic()

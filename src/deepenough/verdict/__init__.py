@@ -1,7 +1,13 @@
 """The shallow-versus-deep verdict: every depth class searched, the finalists compared on
 paired folds with a Bayesian correlated t-test, and the export chosen by the result."""
 
-from deepenough.verdict._judge import Verdict, finalists, judge, rank_by_validation
+from deepenough.verdict._judge import (
+    Verdict,
+    finalists,
+    judge,
+    rank_by_validation,
+    verdict_seconds,
+)
 from deepenough.verdict._plan import DEPTH_CLASSES, DepthPlan
 from deepenough.verdict._stats import Posterior, correlated_posterior, folds_to_settle
 
@@ -15,4 +21,5 @@ __all__ = [
     "folds_to_settle",
     "judge",
     "rank_by_validation",
+    "verdict_seconds",
 ]

@@ -26,7 +26,8 @@ MIN_CROSSOVER_ROWS = 8
 Progress = Callable[[str], None]
 
 
-def _epochs(trial: TrialResult) -> int:
+def epochs_to_refit(trial: TrialResult) -> int:
+    """The epochs a finalist is re-trained for: its best epoch in the search."""
     return max(int(trial.best_epoch or 1), 1)
 
 
@@ -67,7 +68,7 @@ def paired_fits(
                     train_rows,
                     held_out,
                     metric=metric,
-                    epochs=_epochs(trial),
+                    epochs=epochs_to_refit(trial),
                     seed=seed + i,
                 )
         except KeyboardInterrupt:
@@ -137,7 +138,7 @@ def crossover(
                     subset,
                     held_out,
                     metric=metric,
-                    epochs=_epochs(trial),
+                    epochs=epochs_to_refit(trial),
                     seed=seed + i,
                 )
                 scores[name].append(fit.score)

@@ -1,11 +1,15 @@
 """The shallow-versus-deep verdict: finalists, paired evidence, decision, and the export.
 
-The best trial of each depth class by validation score is a finalist. The
-finalists are re-trained on the same K folds × R repeats of train + validation,
-so their scores are paired. Deep is compared with the better, by mean paired score,
-of the shallow and the linear finalist: "shallow" means at most `shallow_max_depth`
-hidden layers, none included, so a linear model that beats the deep one shows that
-depth is not needed. The deep-minus-shallow differences go through the Bayesian
+Each depth class has a finalist: among its trials whose validation score is within
+half the ROPE of the class's best, the cheapest to re-train. A near-tie on one
+validation split is noise, and the cheaper finalist leaves time for more paired
+folds (the spirit of the one-standard-error rule: the simplest model that is as
+good within the noise). The finalists are re-trained on the same K folds × R
+repeats of train + validation, so their scores are paired. Deep is compared with
+the better, by mean paired score, of the shallow and the linear finalist:
+"shallow" means at most `shallow_max_depth` hidden layers, none included, so a
+linear model that beats the deep one shows that depth is not needed. The
+deep-minus-shallow differences go through the Bayesian
 correlated t-test (see `_stats`) against a region of practical equivalence (ROPE):
 
     deep          P(deep better) ≥ 0.95
@@ -34,7 +38,13 @@ from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.spaces import SearchSpace
 from deepenough.train import FoldFit, PackedData, make_folds, max_folds
-from deepenough.verdict._evidence import Interrupted, Progress, crossover, paired_fits
+from deepenough.verdict._evidence import (
+    Interrupted,
+    Progress,
+    crossover,
+    epochs_to_refit,
+    paired_fits,
+)
 from deepenough.verdict._plan import DEPTH_CLASSES
 from deepenough.verdict._stats import CONFIDENCE, correlated_posterior, folds_to_settle
 
@@ -81,14 +91,44 @@ def rank_by_validation(trials: list[TrialResult], metric: Metric) -> list[TrialR
     return []
 
 
-def finalists(trials: list[TrialResult], metric: Metric) -> dict[str, TrialResult]:
-    """The best trial of each depth class by validation score."""
+def finalists(
+    trials: list[TrialResult], metric: Metric, rope: float | None = None
+) -> dict[str, TrialResult]:
+    """Each depth class's finalist: the cheapest to re-train (`refit_seconds`) of its
+    trials within half the ROPE (`rope`, else the metric's default) of its best
+    validation score."""
     out = {}
     for depth_class in DEPTH_CLASSES:
         ranked = rank_by_validation([t for t in trials if t.depth_class == depth_class], metric)
-        if ranked:
-            out[depth_class] = ranked[0]
+        if not ranked:
+            continue
+        best = ranked[0]
+        tolerance = (rope if rope is not None else _default_rope(metric, best.value)) / 2
+        near = [t for t in ranked if abs(t.value - best.value) <= tolerance]
+        out[depth_class] = min(near, key=refit_seconds)  # ties: the better ranked
     return out
+
+
+def refit_seconds(trial: TrialResult) -> float:
+    """About how long one re-training of `trial` takes on data the size of its training
+    split: its seconds per epoch times its best epoch (what the verdict trains for)."""
+    epochs = max(len(trial.history_validation), 1)
+    return trial.fit_seconds / epochs * epochs_to_refit(trial)
+
+
+def default_folds(rows: int) -> int:
+    """The paired folds for `rows` rows of train + validation (see `SMALL_DATA_FOLDS`)."""
+    if rows <= SMALL_DATA_ROWS:
+        return SMALL_DATA_FOLDS
+    return FOLDS if rows <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS
+
+
+def verdict_seconds(trials: list[TrialResult], metric: Metric, rows: int, train_rows: int) -> float:
+    """About how long the paired re-training of the current finalists takes at the
+    default folds, on `rows` rows of which trials trained on `train_rows`."""
+    folds = default_folds(rows)
+    scale = (folds - 1) / folds * rows / max(train_rows, 1)
+    return folds * scale * sum(refit_seconds(t) for t in finalists(trials, metric).values())
 
 
 def judge(
@@ -108,19 +148,10 @@ def judge(
     """Decide shallow versus deep on `data` (train + validation); None when no trial
     has a score. `rope` (in the metric's units), `folds` and `repeats` override the
     defaults; `deadline` (monotonic) bounds the re-training."""
-    final = finalists(trials, metric)
+    final = finalists(trials, metric, rope)
     if not final:
         return None
-    n = len(data)
-    if folds is None:
-        folds = (
-            SMALL_DATA_FOLDS
-            if n <= SMALL_DATA_ROWS
-            else FOLDS
-            if n <= LARGE_DATA_ROWS
-            else LARGE_DATA_FOLDS
-        )
-    k = max_folds(data.y, spec.task, folds)
+    k = max_folds(data.y, spec.task, folds or default_folds(len(data)))
     repeats = repeats or 1
     splits = make_folds(data.y, spec.task, k, seed, repeats)
     fits: dict[str, list[FoldFit]] = {}
@@ -238,10 +269,17 @@ def _rope(
     reference = next((scores[c] for c in ("shallow", "deep", "linear") if scores.get(c)), [])
     base = abs(float(np.mean(reference))) if reference else 0.0
     return (
-        round(RELATIVE_ROPE * base, 6),
+        _default_rope(metric, base),
         f"default for {metric.name}: {RELATIVE_ROPE:.0%} of the shallow finalist's mean "
         f"{metric.name} ({base:.4g})",
     )
+
+
+def _default_rope(metric: Metric, base: float) -> float:
+    """The default ROPE of `metric` for scores about `base`."""
+    if metric.name not in RELATIVE_ROPE_METRICS:
+        return ABSOLUTE_ROPE
+    return round(RELATIVE_ROPE * abs(base), 6)
 
 
 def _compare_linear(

@@ -1,10 +1,19 @@
 """Every depth class is searched, whatever the sampler prefers.
 
 A study starts with one reference config per depth class (linear, shallow,
-deep) that the space can express. After that, a class whose trials fall below
-its minimum share of the trials so far gets the next trial: its family and the
-hyperparameters that decide depth are fixed (drawn at random among those of
-the class), and the backend samples the rest.
+deep) that the space can express: each family's own defaults, so the shallow
+reference is a plain network without dropout, not a handicapped one. After that:
+
+- linear gets at least `LINEAR_SHARE` of the trials, and
+- shallow and deep are searched with equal effort: when one has had fewer
+  trials than the other, it gets the next one.
+
+A trial given to a class has its family and the hyperparameters that decide
+depth fixed, and the backend samples the rest. Half the time those are the
+family and depth of the class's best trial so far (so the class is tuned where
+it is strong), otherwise drawn at random among the class's (so it is explored).
+The sampler chooses freely only while the classes are even, so its preference
+cannot tilt the comparison.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ import numpy as np
 from deepenough import models
 from deepenough.backends import TrialResult, count_towards_total
 from deepenough.spaces import (
+    TRAINING_RULES,
     CategoricalParam,
     Config,
     FixedParam,
@@ -31,8 +41,10 @@ from deepenough.spaces import (
 )
 
 DEPTH_CLASSES = ("linear", "shallow", "deep")
-MIN_SHARE = {"linear": 0.1, "shallow": 0.25, "deep": 0.25}
-"""The least share of the trials so far that each depth class is given."""
+LINEAR_SHARE = 0.1
+"""The least share of the trials so far that the linear class is given."""
+EXPLOIT = 0.5
+"""The chance that a trial given to a class keeps the family and depth of its best trial."""
 REFERENCE_FAMILIES = {"linear": ("mlp",), "shallow": ("mlp",), "deep": ("cnn", "mlp")}
 """Preferred families of each class's reference config; any other family of the class
 serves when none of these is in the space."""
@@ -50,9 +62,10 @@ class DepthChoice:
 class DepthPlan:
     """Decides which trials have their depth class fixed; see the module docstring."""
 
-    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, direction: str = "maximize") -> None:
         self.space = space
         self.seed = seed
+        self.sign = 1.0 if direction == "maximize" else -1.0
         self.choices: dict[str, list[DepthChoice]] = {c: [] for c in DEPTH_CLASSES}
         for choice in depth_choices(space):
             self.choices[space.depth_class(choice.depth)].append(choice)
@@ -68,14 +81,15 @@ class DepthPlan:
         for depth_class in self.classes:
             if counts[depth_class] == 0:
                 return self.reference(depth_class)
-        n = count_towards_total(finished) + 1
-        deficits = {c: math.floor(MIN_SHARE[c] * n) - counts[c] for c in self.classes}
-        if not deficits:
-            return None
-        neediest = max(deficits, key=lambda c: deficits[c])
-        if deficits[neediest] <= 0:
+        neediest = self._neediest(counts, count_towards_total(finished) + 1)
+        if neediest is None:
             return None
         rng = np.random.default_rng([self.seed, len(finished)])
+        best = self._best(finished, neediest)
+        if best is not None and rng.random() < EXPLOIT:
+            names = models.depth_params(best.config.family)
+            values = {n: best.config.hyperparameters[n] for n in names}
+            return Config(best.config.family, values, {})
         choices = self.choices[neediest]
         families = sorted({c.family for c in choices})
         family = families[rng.integers(len(families))]
@@ -83,9 +97,27 @@ class DepthPlan:
         choice = of_family[rng.integers(len(of_family))]
         return Config(family, dict(choice.values), {})
 
+    def _neediest(self, counts: Counter[str], n: int) -> str | None:
+        """The class the next trial goes to, or None when the classes are even."""
+        if "linear" in self.classes and counts["linear"] < math.floor(LINEAR_SHARE * n):
+            return "linear"
+        both = "shallow" in self.classes and "deep" in self.classes
+        if both and counts["shallow"] != counts["deep"]:
+            return min(("shallow", "deep"), key=lambda c: counts[c])
+        return None
+
+    def _best(self, finished: list[TrialResult], depth_class: str) -> TrialResult | None:
+        scored = [
+            t
+            for t in finished
+            if t.depth_class == depth_class and t.status == "complete" and t.value is not None
+        ]
+        return max(scored, key=lambda t: self.sign * t.value, default=None)
+
     def reference(self, depth_class: str) -> Config:
-        """A complete middle-of-the-range config of `depth_class`, its depth nearest
-        linear 0, shallow `shallow_max_depth`, deep `shallow_max_depth + 2`."""
+        """A complete config of `depth_class`, its depth nearest linear 0, shallow
+        `shallow_max_depth`, deep `shallow_max_depth + 2`; every other value is the
+        family's default where the space allows it, else the middle of the range."""
         target = {"linear": 0, "shallow": self.space.shallow_max_depth}.get(
             depth_class, self.space.shallow_max_depth + 2
         )
@@ -97,11 +129,15 @@ class DepthPlan:
         choice = min(
             (c for c in choices if c.family == family), key=lambda c: abs(c.depth - target)
         )
+        rules = models.catalog()[family].hyperparameters
         hyperparameters = {
-            name: _middle(param)
+            name: _default_within(param, rules[name].default)
             for name, param in self.space.families[family].hyperparameters.items()
         }
-        training = {name: _middle(param) for name, param in self.space.training.items()}
+        training = {
+            name: _default_within(param, TRAINING_RULES[name].default)
+            for name, param in self.space.training.items()
+        }
         return Config(family, {**hyperparameters, **choice.values}, training)
 
 
@@ -130,6 +166,20 @@ def _values(param: Param) -> list[Any]:
         case FloatParam(low=low, high=high):
             return [low, high]
     raise TypeError(f"unknown parameter declaration {param!r}")
+
+
+def _default_within(param: Param, default: Any) -> Any:
+    """`default` when `param` allows it, else the middle of its range or its first choice."""
+    match param:
+        case CategoricalParam(choices=choices) if default in choices:
+            return default
+        case IntParam(low=low, high=high, step=step) if low <= default <= high and (
+            (default - low) % step == 0
+        ):
+            return default
+        case FloatParam(low=low, high=high, step=None) if low <= default <= high:
+            return default
+    return _middle(param)
 
 
 def _middle(param: Param) -> Any:

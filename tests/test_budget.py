@@ -1,0 +1,38 @@
+"""With --time-budget, the search leaves the verdict the time its finalists need."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from _stub_trials import TWO_FAMILIES, scored
+
+from deepenough import models
+from deepenough._options import SearchOptions
+from deepenough._pipeline import VERDICT_MARGIN, _Budget
+from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
+from deepenough.spaces import load_space
+
+
+def test_the_search_ends_as_late_as_leaves_the_verdict_its_estimated_time() -> None:
+    budget = _Budget.start(SearchOptions(time_budget=100.0), started=1000.0)
+    end = budget.search_end(lambda finished: 10.0 * len(finished))
+    assert end([]) == 1080.0  # nothing to re-train yet: the latest end, 80% of the budget
+    estimate = 2 * 10.0 * VERDICT_MARGIN
+    assert end([None, None]) == 1090.0 - estimate  # type: ignore[list-item]
+    assert end([None] * 9) == 1040.0  # type: ignore[list-item]  # never before 40%
+    assert budget.search_deadline == 1080.0  # no trial trains past the latest end
+    assert _Budget.start(SearchOptions(), started=0.0).search_end(len) is None
+
+
+def test_a_deadline_that_follows_the_trials_stops_the_search(tmp_path: Path) -> None:
+    space_file = tmp_path / "space.yaml"
+    space_file.write_text(TWO_FAMILIES)
+    space = load_space(space_file, models.catalog())
+    backend = make_backend("optuna", space, BackendSettings(tmp_path, "maximize", 0))
+    far = time.monotonic() + 3600
+
+    def deadline(finished: list[TrialResult]) -> float:
+        return far if len(finished) < 4 else time.monotonic()  # the 4th trial uses it up
+
+    assert len(run_trials(backend, scored, n_trials=50, deadline=deadline)) == 4
