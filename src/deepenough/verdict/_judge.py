@@ -9,8 +9,8 @@ repeats of train + validation, so their scores are paired. Deep is compared with
 the better, by mean paired score, of the shallow and the linear finalist:
 "shallow" means at most `shallow_max_depth` hidden layers, none included, so a
 linear model that beats the deep one shows that depth is not needed. The
-deep-minus-shallow differences go through the Bayesian
-correlated t-test (see `_stats`) against a region of practical equivalence (ROPE):
+deep-minus-shallow differences go through the Bayesian correlated t-test (see
+`_stats`) against a region of practical equivalence (ROPE):
 
     deep          P(deep better) ≥ 0.95
     shallow       P(deep better) < 0.05   (equivalent, or shallow better)
