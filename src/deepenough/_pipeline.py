@@ -235,10 +235,10 @@ class _Budget:
     def search_end(self, verdict_seconds: Callable[[list[TrialResult]], float]) -> Deadline:
         """When the search should stop given its finished trials: before the verdict's
         estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget."""
-        if self.search_deadline is None or self.verdict_deadline is None:
+        earliest, latest = self.earliest_search_end, self.search_deadline
+        verdict_end = self.verdict_deadline
+        if earliest is None or latest is None or verdict_end is None:  # no --time-budget
             return None
-        latest, verdict_end = self.search_deadline, self.verdict_deadline
-        earliest = self.earliest_search_end or latest
 
         def end(finished: list[TrialResult]) -> float:
             wanted = verdict_end - VERDICT_MARGIN * verdict_seconds(finished)
@@ -311,7 +311,7 @@ def _search(
                 n_trials=options.trials,
                 deadline=budget.search_end(verdict_time),
                 on_trial=on_trial,
-                plan=DepthPlan(prepared.space, options.seed, metric.direction),
+                plan=DepthPlan(prepared.space, options.seed, metric.sign),
             )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")

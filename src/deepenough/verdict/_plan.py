@@ -62,10 +62,11 @@ class DepthChoice:
 class DepthPlan:
     """Decides which trials have their depth class fixed; see the module docstring."""
 
-    def __init__(self, space: SearchSpace, seed: int = 0, direction: str = "maximize") -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, sign: float = 1.0) -> None:
+        """`sign`: the metric's (`Metric.sign`), +1 when higher scores are better."""
         self.space = space
         self.seed = seed
-        self.sign = 1.0 if direction == "maximize" else -1.0
+        self.sign = sign
         self.choices: dict[str, list[DepthChoice]] = {c: [] for c in DEPTH_CLASSES}
         for choice in depth_choices(space):
             self.choices[space.depth_class(choice.depth)].append(choice)
