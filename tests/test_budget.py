@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from _stub_trials import TWO_FAMILIES, scored
 
@@ -14,13 +15,19 @@ from deepenough.backends import BackendSettings, TrialResult, make_backend, run_
 from deepenough.spaces import load_space
 
 
+def trials_of(count: int, seconds: float = 1.0) -> list[TrialResult]:
+    return [SimpleNamespace(fit_seconds=seconds)] * count  # type: ignore[list-item]
+
+
 def test_the_search_ends_as_late_as_leaves_the_verdict_its_estimated_time() -> None:
     budget = _Budget.start(SearchOptions(time_budget=100.0), started=1000.0)
     end = budget.search_end(lambda finished: 10.0 * len(finished))
     assert end([]) == 1080.0  # nothing to re-train yet: the latest end, 80% of the budget
     estimate = 2 * 10.0 * VERDICT_MARGIN
-    assert end([None, None]) == 1090.0 - estimate  # type: ignore[list-item]
-    assert end([None] * 9) == 1040.0  # type: ignore[list-item]  # never before 40%
+    assert end(trials_of(2)) == 1090.0 - estimate
+    # Never before 40%: until then a trial as long as the longest so far can start.
+    assert end(trials_of(9)) == 1040.0 + 1.0
+    assert end(trials_of(9, seconds=15.0)) == 1040.0 + 15.0
     assert budget.search_deadline == 1080.0  # no trial trains past the latest end
     assert _Budget.start(SearchOptions(), started=0.0).search_end(len) is None
 

@@ -234,7 +234,9 @@ class _Budget:
 
     def search_end(self, verdict_seconds: Callable[[list[TrialResult]], float]) -> Deadline:
         """When the search should stop given its finished trials: before the verdict's
-        estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget."""
+        estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget. New trials
+        start until the earliest share whatever the estimate (the end is at least that
+        plus the longest trial, which a trial needs left to start)."""
         earliest, latest = self.earliest_search_end, self.search_deadline
         verdict_end = self.verdict_deadline
         if earliest is None or latest is None or verdict_end is None:  # no --time-budget
@@ -242,7 +244,8 @@ class _Budget:
 
         def end(finished: list[TrialResult]) -> float:
             wanted = verdict_end - VERDICT_MARGIN * verdict_seconds(finished)
-            return min(max(wanted, earliest), latest)
+            longest = max((t.fit_seconds for t in finished), default=0.0)
+            return min(max(wanted, earliest + longest), latest)
 
         return end
 

@@ -7,6 +7,7 @@ that each case has a known answer.
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from deepenough.metrics import get_metric
 from deepenough.spaces import Config, load_space
 from deepenough.train import FoldFit, PackedData
 from deepenough.verdict import _evidence, finalists, judge, verdict_seconds
-from deepenough.verdict._judge import refit_seconds
+from deepenough.verdict._judge import refit_seconds, smoothed_score
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2}
 SPACE = load_space("default", models.catalog()).for_modality("tabular")
@@ -270,6 +271,28 @@ def test_the_finalist_is_the_cheapest_trial_within_half_the_rope_of_the_class_be
     assert finalists(trials, metric)["deep"] is cheap_near
     assert finalists(trials, metric, rope=0.002)["deep"] is slow_best  # a given ROPE rules
     assert refit_seconds(slow_best) == pytest.approx(40.0)  # 20 s an epoch, best epoch 2
+
+
+def test_a_smoothed_score_is_the_best_mean_of_three_consecutive_epochs() -> None:
+    accuracy = get_metric("accuracy", "classification")
+    rmse = get_metric("rmse", "regression")
+    spiky = replace(timed(0, "deep", 0.95, 4.0), history_validation=(0.80, 0.95, 0.80, 0.80))
+    assert smoothed_score(spiky, accuracy) == pytest.approx(0.85)
+    errors = replace(spiky, value=50.0, history_validation=(60.0, 50.0, 55.0, 52.0))
+    assert smoothed_score(errors, rmse) == pytest.approx((50 + 55 + 52) / 3)  # lower is better
+    short = replace(spiky, history_validation=(0.7, 0.8))
+    assert smoothed_score(short, accuracy) == pytest.approx(0.75)  # every epoch there is
+    diverged = replace(spiky, history_validation=(math.nan, math.nan, math.nan))
+    assert smoothed_score(diverged, accuracy) == 0.95  # no finite window: the trial's value
+
+
+def test_a_lucky_peak_loses_to_a_steady_trial_and_a_pruned_trial_can_be_the_finalist() -> None:
+    metric = get_metric("accuracy", "classification")
+    spiky = replace(timed(0, "shallow", 0.95, 1.0), history_validation=(0.80, 0.95, 0.80, 0.80))
+    steady = replace(timed(1, "shallow", 0.91, 4.0), history_validation=(0.5, 0.90, 0.91, 0.90))
+    assert finalists([spiky, steady], metric)["shallow"] is steady  # cheaper, but 0.05 behind
+    pruned = replace(steady, number=2, status="pruned", value=0.96, history_validation=(0.96,) * 4)
+    assert finalists([spiky, steady, pruned], metric)["shallow"] is pruned
 
 
 def test_the_verdict_time_is_its_finalists_refits_on_every_fold() -> None:

@@ -33,7 +33,6 @@ def run_trials(
     *,
     n_trials: int,
     deadline: Deadline = None,
-    reserve_factor: float = 2.0,
     on_trial: Callable[[TrialResult], None] | None = None,
     plan: Plan | None = None,
 ) -> list[TrialResult]:
@@ -41,15 +40,15 @@ def run_trials(
     backend has nothing left to propose.
 
     Interrupted trials do not count: their configs run again. A new trial starts only
-    while the time left before `deadline` exceeds `reserve_factor` times the longest
-    trial so far, which leaves room for that trial and for what follows. Ctrl-C
+    while the time left before `deadline` exceeds the longest trial so far, so that it
+    likely ends by then. Ctrl-C
     records the running trial as interrupted before it propagates.
     """
     finished = backend.finished()
     longest = max((r.fit_seconds for r in finished), default=0.0)
     while count_towards_total(finished) < n_trials:
         end = deadline(finished) if callable(deadline) else deadline
-        if end is not None and end - time.monotonic() < reserve_factor * longest:
+        if end is not None and end - time.monotonic() < longest:
             logger.info("time budget reached after %d trials", count_towards_total(finished))
             break
         started = time.monotonic()

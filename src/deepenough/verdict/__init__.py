@@ -5,7 +5,6 @@ from deepenough.verdict._judge import (
     Verdict,
     finalists,
     judge,
-    rank_by_validation,
     verdict_seconds,
 )
 from deepenough.verdict._plan import DEPTH_CLASSES, DepthPlan
@@ -20,6 +19,5 @@ __all__ = [
     "finalists",
     "folds_to_settle",
     "judge",
-    "rank_by_validation",
     "verdict_seconds",
 ]

@@ -1,14 +1,17 @@
 """The shallow-versus-deep verdict: finalists, paired evidence, decision, and the export.
 
-Each depth class has a finalist: among its trials whose validation score is within
-half the ROPE of the class's best, the cheapest to re-train. A near-tie on one
-validation split is noise, and the cheaper finalist leaves time for more paired
-folds (the spirit of the one-standard-error rule: the simplest model that is as
-good within the noise). The finalists are re-trained on the same K folds × R
-repeats of train + validation, so their scores are paired. Deep is compared with
-the better, by mean paired score, of the shallow and the linear finalist:
-"shallow" means at most `shallow_max_depth` hidden layers, none included, so a
-linear model that beats the deep one shows that depth is not needed. The
+Each depth class has a finalist: among its trials whose smoothed validation score
+(`smoothed_score`, the best mean of a few consecutive epochs) is within half the ROPE
+of the class's best, the cheapest to re-train. A single epoch's peak on one
+validation split is partly luck, and so is a near-tie; the cheaper finalist leaves
+time for more paired folds (the spirit of the one-standard-error rule: the simplest
+model that is as good within the noise). A pruned trial counts with the epochs it
+trained, so a strong config stopped by the pruner, which compares it with trials of
+every depth class, can still be its class's finalist. The finalists are re-trained on
+the same K folds × R repeats of train + validation, so their scores are paired. Deep
+is compared with the better, by mean paired score, of the shallow and the linear
+finalist: "shallow" means at most `shallow_max_depth` hidden layers, none included,
+so a linear model that beats the deep one shows that depth is not needed. The
 deep-minus-shallow differences go through the Bayesian correlated t-test (see
 `_stats`) against a region of practical equivalence (ROPE):
 
@@ -62,6 +65,8 @@ ABSOLUTE_ROPE = 0.01
 RELATIVE_ROPE = 0.01
 """Default ROPE for error metrics (RMSE, MAE): this share of the shallow finalist's mean."""
 RELATIVE_ROPE_METRICS = frozenset({"rmse", "mae"})
+SMOOTHING_EPOCHS = 3
+"""Finalists are chosen by their best mean validation score over this many epochs."""
 
 
 @dataclass(frozen=True)
@@ -72,41 +77,41 @@ class Verdict:
     reason: str
 
 
-def rank_by_validation(trials: list[TrialResult], metric: Metric) -> list[TrialResult]:
-    """Complete trials best first (ties: lower validation loss, then fewer parameters);
-    pruned ones only when no trial completed."""
-    sign = -metric.sign  # best first
-    for status in ("complete", "pruned"):
-        candidates = [t for t in trials if t.status == status and t.value is not None]
-        if candidates:
-            return sorted(
-                candidates,
-                key=lambda t: (
-                    sign * t.value,
-                    t.validation_loss if t.validation_loss is not None else float("inf"),
-                    t.n_params or 0,
-                    t.number,
-                ),
-            )
-    return []
-
-
 def finalists(
     trials: list[TrialResult], metric: Metric, rope: float | None = None
 ) -> dict[str, TrialResult]:
     """Each depth class's finalist: the cheapest to re-train (`refit_seconds`) of its
-    trials within half the ROPE (`rope`, else the metric's default) of its best
-    validation score."""
+    scored trials (complete or pruned) whose `smoothed_score` is within half the ROPE
+    (`rope`, else the metric's default) of its class's best."""
     out = {}
     for depth_class in DEPTH_CLASSES:
-        ranked = rank_by_validation([t for t in trials if t.depth_class == depth_class], metric)
-        if not ranked:
+        scored = [
+            (smoothed_score(t, metric), t)
+            for t in trials
+            if t.depth_class == depth_class
+            and t.value is not None
+            and t.status in ("complete", "pruned")
+        ]
+        if not scored:
             continue
-        best = ranked[0]
-        tolerance = (rope if rope is not None else _default_rope(metric, best.value)) / 2
-        near = [t for t in ranked if abs(t.value - best.value) <= tolerance]
+        scored.sort(key=lambda pair: (-metric.sign * pair[0], pair[1].number))  # best first
+        best = scored[0][0]
+        tolerance = (rope if rope is not None else _default_rope(metric, best)) / 2
+        near = [t for score, t in scored if abs(score - best) <= tolerance]
         out[depth_class] = min(near, key=refit_seconds)  # ties: the better ranked
     return out
+
+
+def smoothed_score(trial: TrialResult, metric: Metric) -> float:
+    """The best mean validation score over `SMOOTHING_EPOCHS` consecutive epochs (over
+    every epoch when there are fewer; the trial's value when none is finite)."""
+    history = np.asarray(trial.history_validation, dtype=float)
+    window = min(SMOOTHING_EPOCHS, len(history))
+    if window == 0:
+        return float(trial.value)
+    means = metric.sign * np.convolve(history, np.ones(window) / window, mode="valid")
+    finite = means[np.isfinite(means)]
+    return float(metric.sign * finite.max()) if finite.size else float(trial.value)
 
 
 def refit_seconds(trial: TrialResult) -> float:
