@@ -382,7 +382,7 @@ TASKS: tuple[Task, ...] = (
         "digits",
         digits,
         "image",
-        "8m",
+        "12m",
         "accuracy",
         "scikit-learn, 8 × 8 images",
         image_shape="8x8",
