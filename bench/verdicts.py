@@ -41,6 +41,7 @@ import json
 import os
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Iterable
@@ -314,6 +315,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
         "trials_requested": trials,
         "command": command,
         "machine": describe_machine(),
+        "commit": _commit(),
         "date": datetime.date.today().isoformat(),
         "run_dir": str((RUNS / task.name).relative_to(REPO)),
     }
@@ -419,8 +421,19 @@ def write_table() -> None:
     print(f"wrote {TABLE.relative_to(REPO)}")
 
 
+def _commit() -> str:
+    """The checked-out commit, marked when src/ or bench/ differ from it."""
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if head.returncode:
+        return "unknown"
+    changed = subprocess.run([*git, "diff", "--quiet", "HEAD", "--", "src", "bench"]).returncode
+    return head.stdout.strip() + (" with uncommitted changes" if changed else "")
+
+
 def _header(runs: dict[str, Any]) -> list[str]:
     commands = sorted({r["command"] for r in runs.values()}) or ["(not run yet)"]
+    commits = sorted({r.get("commit", "unknown") for r in runs.values()}) or ["—"]
     machines = sorted({r["machine"] for r in runs.values()}) or ["—"]
     dates = sorted({r["date"] for r in runs.values()}) or ["—"]
     return [
@@ -436,7 +449,8 @@ def _header(runs: dict[str, Any]) -> list[str]:
         "otherwise (either answer is accepted, and the task is not counted). The tool runs",
         "once per task with the space and time budget listed in `bench/verdicts.py`.",
         "",
-        f"Command: {', '.join(f'`{c}`' for c in commands)} · seed 0 · "
+        f"Command: {', '.join(f'`{c}`' for c in commands)} · commit "
+        f"{', '.join(commits)} · seed 0 · "
         f"machine: {'; '.join(machines)} · date {', '.join(dates)}",
         "",
         "| task | rows | metric | reference gap: mean ± sd (min) | ROPE | expected | given "

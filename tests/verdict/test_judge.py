@@ -19,7 +19,7 @@ from deepenough.metrics import get_metric
 from deepenough.spaces import Config, load_space
 from deepenough.train import FoldFit, PackedData
 from deepenough.verdict import _evidence, finalists, judge, verdict_seconds
-from deepenough.verdict._judge import refit_seconds, smoothed_score
+from deepenough.verdict._judge import FIT_OVERHEAD_SECONDS, refit_seconds, smoothed_score
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2}
 SPACE = load_space("default", models.catalog()).for_modality("tabular")
@@ -299,6 +299,8 @@ def test_the_verdict_time_is_its_finalists_refits_on_every_fold() -> None:
     metric = get_metric("accuracy", "classification")
     trials = [timed(0, "shallow", 0.9, 4.0), timed(1, "deep", 0.9, 12.0)]
     # 10 folds, each training on 9/10 of 200 rows where trials trained on 120:
-    # 10 × 1.5 × (2 + 6) seconds
-    assert verdict_seconds(trials, metric, rows=200, train_rows=120) == pytest.approx(120.0)
+    # 10 × (1.5 × (2 + 6) seconds + 2 fits' overhead)
+    assert verdict_seconds(trials, metric, rows=200, train_rows=120) == pytest.approx(
+        120.0 + 10 * 2 * FIT_OVERHEAD_SECONDS
+    )
     assert verdict_seconds([], metric, rows=200, train_rows=120) == 0.0

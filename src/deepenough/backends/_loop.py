@@ -41,8 +41,8 @@ def run_trials(
 
     Interrupted trials do not count: their configs run again. A new trial starts only
     while the time left before `deadline` exceeds the longest trial so far, so that it
-    likely ends by then. Ctrl-C
-    records the running trial as interrupted before it propagates.
+    likely ends by then. Ctrl-C records the running trial as interrupted before it
+    propagates.
     """
     finished = backend.finished()
     longest = max((r.fit_seconds for r in finished), default=0.0)

@@ -67,6 +67,10 @@ RELATIVE_ROPE = 0.01
 RELATIVE_ROPE_METRICS = frozenset({"rmse", "mae"})
 SMOOTHING_EPOCHS = 3
 """Finalists are chosen by their best mean validation score over this many epochs."""
+FIT_OVERHEAD_SECONDS = 1.0
+"""What a paired re-training takes beyond its epochs (building the model, scoring it
+on held-out and training rows, timing its predictions): about a second on 2 CPU
+cores, and as much as all its epochs for a small table."""
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,12 @@ def default_folds(rows: int) -> int:
 
 def verdict_seconds(trials: list[TrialResult], metric: Metric, rows: int, train_rows: int) -> float:
     """About how long the paired re-training of the current finalists takes at the
-    default folds, on `rows` rows of which trials trained on `train_rows`."""
+    default folds, on `rows` rows of which trials trained on `train_rows`: their
+    epochs, scaled to the folds' rows, and `FIT_OVERHEAD_SECONDS` for each fit."""
     folds = default_folds(rows)
     scale = (folds - 1) / folds * rows / max(train_rows, 1)
-    return folds * scale * sum(refit_seconds(t) for t in finalists(trials, metric).values())
+    fits = finalists(trials, metric).values()
+    return folds * sum(scale * refit_seconds(t) + FIT_OVERHEAD_SECONDS for t in fits)
 
 
 def judge(
