@@ -1,19 +1,20 @@
 """The shallow-versus-deep verdict: finalists, paired evidence, decision, and the export.
 
 Each depth class has a finalist: among its trials whose smoothed validation score
-(`smoothed_score`, the best mean of a few consecutive epochs) is within half the ROPE
-of the class's best, the cheapest to re-train. A single epoch's peak on one
-validation split is partly luck, and so is a near-tie; the cheaper finalist leaves
-time for more paired folds (the spirit of the one-standard-error rule: the simplest
-model that is as good within the noise). A pruned trial counts with the epochs it
-trained, so a strong config stopped by the pruner, which compares it with trials of
-every depth class, can still be its class's finalist. The finalists are re-trained on
-the same K folds × R repeats of train + validation, so their scores are paired. Deep
-is compared with the better, by mean paired score, of the shallow and the linear
-finalist: "shallow" means at most `shallow_max_depth` hidden layers, none included,
-so a linear model that beats the deep one shows that depth is not needed. The
-deep-minus-shallow differences go through the Bayesian correlated t-test (see
-`_stats`) against a region of practical equivalence (ROPE):
+(`smoothed_score`, the best mean of a few consecutive epochs) is within the ROPE of
+the class's best, the cheapest to re-train. A single epoch's peak on one validation
+split is partly luck, and a lead smaller than the ROPE is by definition no practical
+difference; the cheaper finalist leaves time for more paired folds (the spirit of the
+one-standard-error rule: the simplest model that is as good within the noise). A
+pruned trial counts with the epochs it trained, so a strong config stopped by the
+pruner, which compares it with trials of every depth class, can still be its class's
+finalist. The finalists are re-trained on the same K folds × R repeats of train +
+validation, so their scores are paired. Deep is compared with the better, by mean
+paired score, of the shallow and the linear finalist: "shallow" means at most
+`shallow_max_depth` hidden layers, none included, so a linear model that beats the
+deep one shows that depth is not needed. The deep-minus-shallow differences go through
+the Bayesian correlated t-test (see `_stats`) against a region of practical
+equivalence (ROPE):
 
     deep          P(deep better) ≥ 0.95
     shallow       P(deep better) < 0.05   (equivalent, or shallow better)
@@ -86,7 +87,7 @@ def finalists(
     trials: list[TrialResult], metric: Metric, rope: float | None = None
 ) -> dict[str, TrialResult]:
     """Each depth class's finalist: the cheapest to re-train (`refit_seconds`) of its
-    scored trials (complete or pruned) whose `smoothed_score` is within half the ROPE
+    scored trials (complete or pruned) whose `smoothed_score` is within the ROPE
     (`rope`, else the metric's default) of its class's best."""
     out = {}
     for depth_class in DEPTH_CLASSES:
@@ -101,7 +102,7 @@ def finalists(
             continue
         scored.sort(key=lambda pair: (-metric.sign * pair[0], pair[1].number))  # best first
         best = scored[0][0]
-        tolerance = (rope if rope is not None else _default_rope(metric, best)) / 2
+        tolerance = rope if rope is not None else _default_rope(metric, best)
         near = [t for score, t in scored if abs(score - best) <= tolerance]
         out[depth_class] = min(near, key=refit_seconds)  # ties: the better ranked
     return out
