@@ -39,15 +39,17 @@ def trial(number: int, depth_class: str, value: float = 0.9) -> TrialResult:
 TRIALS = [trial(0, "linear"), trial(1, "shallow"), trial(2, "deep"), trial(3, "deep", 0.8)]
 
 
-def stub(monkeypatch, score, seen=None) -> None:
-    """Re-training gives `score(depth_class, fold_seed, train_rows)` on held-out rows."""
+def stub(monkeypatch, score, seen=None, overhead=0.5) -> None:
+    """Re-training gives `score(depth_class, fold_seed, train_rows)` on held-out rows and
+    reports `overhead` seconds of building and scoring on top of its training."""
 
     def fit_fold(config, spec, data, train_rows, held_out, *, metric, epochs, seed):
         depth_class = SPACE.depth_class(models.depth(config))
         if seen is not None:
             seen.append((depth_class, seed, len(train_rows)))
         value = score(depth_class, seed, train_rows)
-        return FoldFit(value, value + 0.01, 0.1 * (1 + DEPTHS[depth_class]), 1.0)
+        seconds = 0.1 * (1 + DEPTHS[depth_class])
+        return FoldFit(value, value + 0.01, seconds, 1.0, seconds + overhead)
 
     monkeypatch.setattr(_evidence, "fit_fold", fit_fold)
 
@@ -187,6 +189,18 @@ def test_a_passed_deadline_keeps_two_paired_folds_and_skips_the_crossover(
     assert evidence["paired_folds"] == 2
     assert all(len(evidence[c]["scores"]) == 2 for c in DEPTHS)
     assert "skipped" in evidence["crossover"]
+
+
+def test_the_crossover_is_skipped_when_its_whole_refits_would_pass_the_deadline(
+    monkeypatch, classification
+) -> None:
+    stub(monkeypatch, lambda c, seed, rows: 0.9 + fold_noise(seed), overhead=10.0)
+    evidence = run(classification, deadline=time.monotonic() + 60).evidence
+    assert evidence["paired_folds"] == 10
+    # (0.3 + 10) s shallow + (0.5 + 10) s deep, for 3 fractions on 3 folds: 187 s, where
+    # their training alone (7 s) would fit in the 60 s left
+    skipped = "the time budget left no room (about 187 s needed)"
+    assert evidence["crossover"] == {"skipped": skipped}
 
 
 def test_the_crossover_finds_where_deep_overtakes_shallow(monkeypatch, classification) -> None:

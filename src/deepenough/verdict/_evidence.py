@@ -113,7 +113,7 @@ def crossover(
     """
     folds = folds[: min(CROSSOVER_FOLDS, len(full["shallow"]))]
     sign = metric.sign
-    estimate = sum(f.fit_seconds for name in ("shallow", "deep") for f in full[name])
+    estimate = sum(f.wall_seconds for name in ("shallow", "deep") for f in full[name])
     estimate *= (len(CROSSOVER_FRACTIONS) - 1) / max(len(full["shallow"]), 1) * len(folds)
     if deadline is not None and time.monotonic() + estimate > deadline:
         return {"skipped": f"the time budget left no room (about {estimate:.0f} s needed)"}
