@@ -16,10 +16,11 @@ from deepenough import models
 from deepenough.backends import TrialResult
 from deepenough.data import load_dataset
 from deepenough.metrics import get_metric
+from deepenough.results import Crossover, Probabilities, Rope
 from deepenough.spaces import Config, load_space
 from deepenough.train import FoldFit, PackedData
 from deepenough.verdict import _evidence, finalists, judge, verdict_seconds
-from deepenough.verdict._judge import FIT_OVERHEAD_SECONDS, refit_seconds, smoothed_score
+from deepenough.verdict._finalists import FIT_OVERHEAD_SECONDS, refit_seconds, smoothed_score
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2}
 SPACE = load_space("default", models.catalog()).for_modality("tabular")
@@ -85,21 +86,21 @@ def test_a_steady_deep_win_says_deep_and_exports_the_deep_finalist(
     stub(monkeypatch, lambda c, seed, rows: base[c] + fold_noise(seed), seen)
     verdict = run(classification)
     evidence = verdict.evidence
-    assert evidence["decision"] == "deep" and evidence["headline"] == "deep needed"
+    assert evidence.decision == "deep" and evidence.headline == "deep needed"
     assert verdict.export.number == 2 and "deep" in verdict.reason
-    assert evidence["difference"] == pytest.approx(0.05)
-    assert evidence["interval"][0] > 0.01
-    assert evidence["probabilities"]["deep_better"] >= 0.95
-    assert evidence["deep"]["trial"] == 2  # the best deep trial by validation, not trial 3
-    lengths = {len(evidence[c]["scores"]) for c in ("linear", "shallow", "deep")}
-    assert lengths == {evidence["folds"] * evidence["repeats"]} == {10}
+    assert evidence.difference == pytest.approx(0.05)
+    assert evidence.interval[0] > 0.01
+    assert evidence.probabilities.deep_better >= 0.95
+    assert evidence.deep.trial == 2  # the best deep trial by validation, not trial 3
+    lengths = {len(evidence.finalist(c).scores) for c in ("linear", "shallow", "deep")}
+    assert lengths == {evidence.folds * evidence.repeats} == {10}
     # paired: every finalist saw the same fold seeds in the same order
     paired = [s for s in seen if s[2] == max(x[2] for x in seen)]
     by_class = {c: [seed for d, seed, _ in paired if d == c] for c in DEPTHS}
     assert by_class["linear"] == by_class["shallow"] == by_class["deep"]
-    assert evidence["cost"]["ratio"]["params"] == pytest.approx(14 / 12, abs=1e-3)
-    assert evidence["memorisation"]["deep"]["gap"] == pytest.approx(0.01)
-    assert evidence["linear_suffices"] is False
+    assert evidence.cost.ratio.params == pytest.approx(14 / 12, abs=1e-3)
+    assert evidence.memorisation.deep.gap == pytest.approx(0.01)
+    assert evidence.linear_suffices is False
 
 
 def test_equal_scores_say_shallow_and_a_linear_model_within_the_rope_is_exported(
@@ -107,15 +108,13 @@ def test_equal_scores_say_shallow_and_a_linear_model_within_the_rope_is_exported
 ) -> None:
     stub(monkeypatch, lambda c, seed, rows: 0.9 + fold_noise(seed))
     verdict = run(classification)
-    assert verdict.evidence["decision"] == "shallow"
-    assert verdict.evidence["probabilities"] == {
-        "deep_better": 0.0,
-        "equivalent": 1.0,
-        "shallow_better": 0.0,
-    }
-    assert verdict.evidence["linear_suffices"] is True
+    assert verdict.evidence.decision == "shallow"
+    assert verdict.evidence.probabilities == Probabilities(
+        deep_better=0.0, equivalent=1.0, shallow_better=0.0
+    )
+    assert verdict.evidence.linear_suffices is True
     assert verdict.export.number == 0 and "linear" in verdict.reason
-    assert "no hidden layer is needed" in verdict.evidence["explanation"]
+    assert "no hidden layer is needed" in verdict.evidence.explanation
 
 
 def test_a_weak_linear_model_leaves_the_shallow_finalist_exported(
@@ -124,8 +123,8 @@ def test_a_weak_linear_model_leaves_the_shallow_finalist_exported(
     base = {"linear": 0.6, "shallow": 0.9, "deep": 0.9}
     stub(monkeypatch, lambda c, seed, rows: base[c] + fold_noise(seed))
     verdict = run(classification)
-    assert verdict.evidence["decision"] == "shallow"
-    assert verdict.evidence["linear_suffices"] is False
+    assert verdict.evidence.decision == "shallow"
+    assert verdict.evidence.linear_suffices is False
     assert verdict.export.number == 1
 
 
@@ -139,40 +138,40 @@ def test_a_noisy_small_edge_is_inconclusive_and_says_what_would_settle_it(
     stub(monkeypatch, score)
     verdict = run(classification)
     evidence = verdict.evidence
-    assert evidence["decision"] == "inconclusive"
-    assert 0.05 <= evidence["probabilities"]["deep_better"] < 0.95
-    assert evidence["headline"].startswith("inconclusive: ")
-    assert "settle" in evidence["headline"]
-    means = {c: evidence[c]["mean"] for c in ("shallow", "deep")}
+    assert evidence.decision == "inconclusive"
+    assert 0.05 <= evidence.probabilities.deep_better < 0.95
+    assert evidence.headline.startswith("inconclusive: ")
+    assert "settle" in evidence.headline
+    means = {c: evidence.finalist(c).mean for c in ("shallow", "deep")}
     better = max(means, key=means.get)
-    assert verdict.export.number == evidence[better]["trial"]
+    assert verdict.export.number == evidence.finalist(better).trial
 
 
 def test_regression_uses_a_rope_of_one_percent_of_the_shallow_rmse(monkeypatch, regression) -> None:
     base = {"linear": 12.0, "shallow": 10.0, "deep": 8.0}  # lower RMSE is better
     stub(monkeypatch, lambda c, seed, rows: base[c] * (1 + fold_noise(seed)))
     evidence = run(regression, metric="rmse").evidence
-    shallow_mean = evidence["shallow"]["mean"]
-    assert evidence["rope"]["value"] == pytest.approx(0.01 * shallow_mean, abs=1e-6)
-    assert "1% of the shallow finalist" in evidence["rope"]["rule"]
-    assert evidence["difference"] > 0  # positive: deep better, though its RMSE is lower
-    assert evidence["decision"] == "deep"
+    shallow_mean = evidence.shallow.mean
+    assert evidence.rope.value == pytest.approx(0.01 * shallow_mean, abs=1e-6)
+    assert "1% of the shallow finalist" in evidence.rope.rule
+    assert evidence.difference > 0  # positive: deep better, though its RMSE is lower
+    assert evidence.decision == "deep"
 
 
 def test_a_given_rope_is_used_and_recorded(monkeypatch, classification) -> None:
     base = {"linear": 0.70, "shallow": 0.80, "deep": 0.85}
     stub(monkeypatch, lambda c, seed, rows: base[c] + fold_noise(seed))
     evidence = run(classification, rope=0.1).evidence
-    assert evidence["rope"] == {"value": 0.1, "rule": "given: 0.1 accuracy"}
-    assert evidence["decision"] == "shallow"  # a 5-point win is inside a 10-point ROPE
+    assert evidence.rope == Rope(value=0.1, rule="given: 0.1 accuracy")
+    assert evidence.decision == "shallow"  # a 5-point win is inside a 10-point ROPE
 
 
 def test_without_a_deep_trial_the_verdict_is_inconclusive(monkeypatch, classification) -> None:
     stub(monkeypatch, lambda c, seed, rows: 0.9)
     verdict = run(classification, trials=TRIALS[:2])
-    assert verdict.evidence["decision"] == "inconclusive"
-    assert "no deep config was scored" in verdict.evidence["headline"]
-    assert verdict.evidence["deep"] is None
+    assert verdict.evidence.decision == "inconclusive"
+    assert "no deep config was scored" in verdict.evidence.headline
+    assert verdict.evidence.deep is None
     assert verdict.export.number in (0, 1)
 
 
@@ -186,9 +185,9 @@ def test_a_passed_deadline_keeps_two_paired_folds_and_skips_the_crossover(
 ) -> None:
     stub(monkeypatch, lambda c, seed, rows: 0.9 + fold_noise(seed))
     evidence = run(classification, deadline=time.monotonic() - 1).evidence
-    assert evidence["paired_folds"] == 2
-    assert all(len(evidence[c]["scores"]) == 2 for c in DEPTHS)
-    assert "skipped" in evidence["crossover"]
+    assert evidence.paired_folds == 2
+    assert all(len(evidence.finalist(c).scores) == 2 for c in DEPTHS)
+    assert evidence.crossover is not None and evidence.crossover.skipped
 
 
 def test_the_crossover_is_skipped_when_its_whole_refits_would_pass_the_deadline(
@@ -196,11 +195,11 @@ def test_the_crossover_is_skipped_when_its_whole_refits_would_pass_the_deadline(
 ) -> None:
     stub(monkeypatch, lambda c, seed, rows: 0.9 + fold_noise(seed), overhead=10.0)
     evidence = run(classification, deadline=time.monotonic() + 60).evidence
-    assert evidence["paired_folds"] == 10
+    assert evidence.paired_folds == 10
     # (0.3 + 10) s shallow + (0.5 + 10) s deep, for 3 fractions on 3 folds: 187 s, where
     # their training alone (7 s) would fit in the 60 s left
     skipped = "the time budget left no room (about 187 s needed)"
-    assert evidence["crossover"] == {"skipped": skipped}
+    assert evidence.crossover == Crossover(skipped=skipped)
 
 
 def test_the_crossover_finds_where_deep_overtakes_shallow(monkeypatch, classification) -> None:
@@ -213,12 +212,12 @@ def test_the_crossover_finds_where_deep_overtakes_shallow(monkeypatch, classific
         return 0.8 + advantage + fold_noise(seed)
 
     stub(monkeypatch, score)
-    crossover = run(classification).evidence["crossover"]
-    assert crossover["fractions"] == [0.1, 0.25, 0.5, 1.0]
-    assert crossover["difference"][0] < 0 < crossover["difference"][-1]
-    assert crossover["deep_overtakes_at"] == 0.5
-    assert crossover["trend_per_doubling"] == pytest.approx(0.1, abs=0.02)
-    assert crossover["more_data_favours_depth"] is True
+    crossover = run(classification).evidence.crossover
+    assert crossover.fractions == (0.1, 0.25, 0.5, 1.0)
+    assert crossover.difference[0] < 0 < crossover.difference[-1]
+    assert crossover.deep_overtakes_at == 0.5
+    assert crossover.trend_per_doubling == pytest.approx(0.1, abs=0.02)
+    assert crossover.more_data_favours_depth is True
 
 
 def test_ctrl_c_while_re_training_judges_on_the_folds_every_finalist_finished(
@@ -234,11 +233,11 @@ def test_ctrl_c_while_re_training_judges_on_the_folds_every_finalist_finished(
     stub(monkeypatch, score, seen)
     verdict = run(classification)
     evidence = verdict.evidence
-    assert evidence["interrupted"] is True and evidence["paired_folds"] == 1
-    assert all(len(evidence[c]["scores"]) == 1 for c in DEPTHS)
-    assert evidence["crossover"] == {"skipped": "interrupted"}
-    assert evidence["decision"] == "inconclusive" and evidence["probabilities"] is None
-    assert "one paired fold" in evidence["headline"]
+    assert evidence.interrupted is True and evidence.paired_folds == 1
+    assert all(len(evidence.finalist(c).scores) == 1 for c in DEPTHS)
+    assert evidence.crossover == Crossover(skipped="interrupted")
+    assert evidence.decision == "inconclusive" and evidence.probabilities is None
+    assert "one paired fold" in evidence.headline
 
 
 def test_deep_is_compared_with_the_linear_finalist_when_it_beats_the_shallow_one(
@@ -247,15 +246,15 @@ def test_deep_is_compared_with_the_linear_finalist_when_it_beats_the_shallow_one
     base = {"linear": 0.90, "shallow": 0.86, "deep": 0.88}  # a linear task
     stub(monkeypatch, lambda c, seed, rows: base[c] + fold_noise(seed))
     evidence = run(classification).evidence
-    assert evidence["against"] == "linear"
-    assert evidence["difference"] == pytest.approx(-0.02)  # deep minus linear
-    assert evidence["decision"] == "shallow" and evidence["linear_suffices"] is True
-    assert "the linear one (mlp, depth 0) 0.9" in evidence["explanation"]
+    assert evidence.against == "linear"
+    assert evidence.difference == pytest.approx(-0.02)  # deep minus linear
+    assert evidence.decision == "shallow" and evidence.linear_suffices is True
+    assert "the linear one (mlp, depth 0) 0.9" in evidence.explanation
 
     base["linear"] = 0.70  # a weak linear model: deep is compared with shallow again
     evidence = run(classification).evidence
-    assert evidence["against"] == "shallow"
-    assert evidence["difference"] == pytest.approx(0.02)
+    assert evidence.against == "shallow"
+    assert evidence.difference == pytest.approx(0.02)
 
 
 def timed(number: int, depth_class: str, value: float, seconds: float) -> TrialResult:

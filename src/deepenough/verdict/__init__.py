@@ -1,12 +1,8 @@
 """The shallow-versus-deep verdict: every depth class searched, the finalists compared on
 paired folds with a Bayesian correlated t-test, and the export chosen by the result."""
 
-from deepenough.verdict._judge import (
-    Verdict,
-    finalists,
-    judge,
-    verdict_seconds,
-)
+from deepenough.verdict._finalists import finalists, verdict_seconds
+from deepenough.verdict._judge import Verdict, judge
 from deepenough.verdict._plan import DEPTH_CLASSES, DepthPlan
 from deepenough.verdict._stats import Posterior, correlated_posterior, folds_to_settle
 

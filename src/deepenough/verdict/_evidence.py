@@ -14,6 +14,7 @@ from sklearn.model_selection import train_test_split
 from deepenough.backends import TrialResult
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
+from deepenough.results import Crossover
 from deepenough.train import FoldFit, Folds, PackedData, fit_fold
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def crossover(
     seed: int,
     deadline: float | None = None,
     progress: Progress | None = None,
-) -> dict:
+) -> Crossover:
     """Shallow and deep finalists refit on 10/25/50/100 % of each of the first folds'
     training rows and scored on its held-out rows (100 % reuses the paired fits).
 
@@ -116,7 +117,7 @@ def crossover(
     estimate = sum(f.wall_seconds for name in ("shallow", "deep") for f in full[name])
     estimate *= (len(CROSSOVER_FRACTIONS) - 1) / max(len(full["shallow"]), 1) * len(folds)
     if deadline is not None and time.monotonic() + estimate > deadline:
-        return {"skipped": f"the time budget left no room (about {estimate:.0f} s needed)"}
+        return Crossover(skipped=f"the time budget left no room (about {estimate:.0f} s needed)")
     means: dict[str, list[float]] = {"shallow": [], "deep": []}
     rows = []
     for fraction in CROSSOVER_FRACTIONS:
@@ -149,17 +150,17 @@ def crossover(
         round(sign * (d - s), 6) for d, s in zip(means["deep"], means["shallow"], strict=True)
     ]
     slope = float(stats.linregress(np.log2(CROSSOVER_FRACTIONS), advantage).slope)
-    return {
-        "fractions": list(CROSSOVER_FRACTIONS),
-        "rows": rows,
-        "folds": len(folds),
-        "shallow": means["shallow"],
-        "deep": means["deep"],
-        "difference": advantage,
-        "deep_overtakes_at": _overtakes_at(advantage, rope),
-        "trend_per_doubling": round(slope, 6),
-        "more_data_favours_depth": bool(slope > 0 and advantage[-1] + slope > rope),
-    }
+    return Crossover(
+        fractions=CROSSOVER_FRACTIONS,
+        rows=tuple(rows),
+        folds=len(folds),
+        shallow=tuple(means["shallow"]),
+        deep=tuple(means["deep"]),
+        difference=tuple(advantage),
+        deep_overtakes_at=_overtakes_at(advantage, rope),
+        trend_per_doubling=round(slope, 6),
+        more_data_favours_depth=bool(slope > 0 and advantage[-1] + slope > rope),
+    )
 
 
 def _overtakes_at(advantage: list[float], rope: float) -> float | None:
