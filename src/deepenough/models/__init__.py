@@ -1,5 +1,6 @@
 """Model builders: one module per architecture family, plus the shared feature encoder."""
 
+from deepenough.models._family import Family, PretrainingFamily
 from deepenough.models._features import (
     build_encoder,
     encode,
@@ -20,6 +21,8 @@ from deepenough.models._registry import (
 
 __all__ = [
     "FAMILIES",
+    "Family",
+    "PretrainingFamily",
     "build",
     "build_encoder",
     "catalog",

@@ -1,34 +1,30 @@
-"""The one table of architecture families.
+"""The one table of architecture families, checked against `Family` on import.
 
-A family is a module with `SCHEMA` (its hyperparameter rules and modalities),
-`depth(hyperparameters) -> int`, `DEPTH_PARAMS` (the hyperparameters that
-`depth` reads, so that a search can steer depth), `WIDTH_PARAM` (the one that sets
-units, filters or cells per layer), and a pure `build(config, spec) -> keras.Model`
-mapping packed features to the output; a family with an unsupervised stage
-also has `pretrain(model, config, x)`. Adding a family means adding its
-module and one line here.
+Adding a family means adding its module and one line in `FAMILIES`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
 
 import keras
 import numpy as np
 
 from deepenough.data import DataSpec
 from deepenough.models import autoencoder, cnn, mlp, recursive, resmlp, rnn
+from deepenough.models._family import Family, PretrainingFamily, verified
 from deepenough.spaces import Config, FamilySchema
 
-FAMILIES: Mapping[str, ModuleType] = {
-    "mlp": mlp,
-    "resmlp": resmlp,
-    "recursive": recursive,
-    "autoencoder": autoencoder,
-    "cnn": cnn,
-    "rnn": rnn,
-}
+FAMILIES: Mapping[str, Family] = verified(
+    {
+        "mlp": mlp,
+        "resmlp": resmlp,
+        "recursive": recursive,
+        "autoencoder": autoencoder,
+        "cnn": cnn,
+        "rnn": rnn,
+    }
+)
 
 
 def catalog() -> dict[str, FamilySchema]:
@@ -59,6 +55,6 @@ def depth_params(family: str) -> tuple[str, ...]:
 
 def pretrain(model: keras.Model, config: Config, x: np.ndarray) -> None:
     """Run the family's unsupervised stage on the training features, if it has one."""
-    stage = getattr(FAMILIES[config.family], "pretrain", None)
-    if stage is not None:
-        stage(model, config, x)
+    family = FAMILIES[config.family]
+    if isinstance(family, PretrainingFamily):
+        family.pretrain(model, config, x)
