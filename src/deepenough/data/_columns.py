@@ -144,7 +144,7 @@ def fit_channels(layout: Layout, train: pd.DataFrame) -> tuple[ColumnSpec, ...]:
     """Sequence or image columns: one mean and standard deviation per channel, so the
     shape of each series survives standardisation; gaps take the channel mean."""
     per_channel = len(layout.columns) // max(len(layout.channels), 1)
-    specs = []
+    specs: list[ColumnSpec] = []
     for start in range(0, len(layout.columns), per_channel):
         names = list(layout.columns[start : start + per_channel])
         values = train[names].to_numpy(dtype=np.float64)

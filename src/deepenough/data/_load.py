@@ -5,24 +5,23 @@ from __future__ import annotations
 import difflib
 import logging
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from deepenough.data._columns import (
     column_kind,
-    describe_column,
     drop_reason,
     fit_channels,
     fit_column,
     infinite,
     numbers_among_text,
 )
-from deepenough.data._modality import detect_layout, parse_image_shape
+from deepenough.data._modality import Layout, detect_layout, parse_image_shape
+from deepenough.data._profile import profile_data
 from deepenough.data._read import read_csv
-from deepenough.data._spec import Dataset, DataSpec, Split
+from deepenough.data._spec import ColumnKind, Dataset, DataSpec, Split
+from deepenough.data._split import rows_text, split_rows
 from deepenough.data._target import (
     check_classes,
     encode_labels,
@@ -30,13 +29,11 @@ from deepenough.data._target import (
     label_strings,
 )
 from deepenough.errors import DataError
+from deepenough.metrics import Task
 
 logger = logging.getLogger(__name__)
 
 MIN_ROWS = 10
-TEST_FRACTION = 0.2
-VALIDATION_FRACTION = 0.2
-MIN_ROWS_PER_CLASS_TO_STRATIFY = 5
 
 
 def load_dataset(
@@ -60,14 +57,56 @@ def load_dataset(
     """
     frame = _as_frame(data, "data")
     target = _resolve_target(frame, target)
-    frame = _numbers_from_text(frame)
-    frame, dropped_rows = _drop_missing_target(frame, target)
+    frame, dropped_rows = _drop_missing_target(_numbers_from_text(frame), target)
     found_task, task_reason = infer_task(frame[target], task)
-    y_all, classes = _encode_target(frame[target], found_task)
+    y, classes = _encode_target(frame[target], found_task)
+    kinds, dropped = _column_kinds(frame, target)
+    layout = _detect_layout(frame, kinds, dropped, modality, image_shape)
+    features, dropped = _choose_features(target, kinds, dropped, layout)
+    _note_infinite(frame, features)
+    test_frame = None if test_data is None else _as_frame(test_data, "--test-data")
+    splits = split_rows(
+        frame,
+        target,
+        features,
+        y,
+        task=found_task,
+        classes=classes,
+        seed=seed,
+        test_frame=test_frame,
+    )
+    spec = _fit_spec(found_task, target, classes, layout, kinds, features, splits[0])
+    profile = profile_data(
+        frame,
+        kinds=kinds,
+        dropped=dropped,
+        dropped_rows=dropped_rows,
+        layout=layout,
+        spec=spec,
+        task_reason=task_reason,
+        splits=splits,
+    )
+    return Dataset(spec, *splits, profile)
 
+
+def _column_kinds(frame: pd.DataFrame, target: str) -> tuple[dict[str, ColumnKind], dict[str, str]]:
+    """Each feature column's kind, and why a column is to be dropped (ID-like, constant, empty)."""
     kinds = {c: column_kind(frame[c]) for c in frame.columns if c != target}
     dropped = {c: reason for c in kinds if (reason := drop_reason(frame[c], kinds[c]))}
-    # A constant column may still be a time step or a pixel (an image's blank border).
+    return kinds, dropped
+
+
+def _detect_layout(
+    frame: pd.DataFrame,
+    kinds: dict[str, ColumnKind],
+    dropped: dict[str, str],
+    modality: str | None,
+    image_shape: str | tuple[int, int, int] | None,
+) -> Layout:
+    """Tabular, sequence or image, from the columns that are neither ID-like nor empty.
+
+    A constant column still counts: it may be a time step or a pixel (an image's blank border).
+    """
     candidates = [
         c
         for c in kinds
@@ -75,7 +114,17 @@ def load_dataset(
         and dropped.get(c) != "every value is missing"
     ]
     shape = image_shape if not isinstance(image_shape, str) else parse_image_shape(image_shape)
-    layout = detect_layout(frame, candidates, requested=modality, image_shape=shape)
+    return detect_layout(frame, candidates, requested=modality, image_shape=shape)
+
+
+def _choose_features(
+    target: str, kinds: dict[str, ColumnKind], dropped: dict[str, str], layout: Layout
+) -> tuple[list[str], dict[str, str]]:
+    """The feature columns, and the dropped columns with their reasons, each logged.
+
+    A sequence or image keeps all its columns, constant ones included. Refuses data
+    with no feature column left.
+    """
     if layout.modality != "tabular":
         dropped = {c: r for c, r in dropped.items() if c not in layout.columns}
     features = list(layout.columns) or [c for c in kinds if c not in dropped]
@@ -88,54 +137,41 @@ def load_dataset(
         )
     for column, reason in dropped.items():
         logger.info("dropped column %r: %s", column, reason)
-    _note_infinite(frame, features)
+    return features, dropped
 
-    test_frame = None if test_data is None else _as_frame(test_data, "--test-data")
-    train_idx, valid_idx, test_idx = _split_indices(
-        y_all, classes, found_task, seed, test_frame is None
-    )
-    if test_frame is None:
-        test_features, y_test = frame.iloc[test_idx][features], y_all[test_idx]
-    else:
-        test_features, y_test = _prepare_test(test_frame, target, features, found_task, classes)
 
-    train_features = frame.iloc[train_idx][features].reset_index(drop=True)
+def _fit_spec(
+    task: Task,
+    target: str,
+    classes: tuple[str, ...],
+    layout: Layout,
+    kinds: dict[str, ColumnKind],
+    features: list[str],
+    train: Split,
+) -> DataSpec:
+    """The `DataSpec`, with column statistics and target scaling from the training rows."""
     if layout.modality == "tabular":
-        columns = tuple(fit_column(c, kinds[c], train_features[c]) for c in features)
+        columns = tuple(fit_column(c, kinds[c], train.features[c]) for c in features)
     else:
-        columns = fit_channels(layout, train_features)
-    y_train = y_all[train_idx]
-    spec = DataSpec(
-        task=found_task,
+        columns = fit_channels(layout, train.features)
+    regression = task == "regression"
+    return DataSpec(
+        task=task,
         target=target,
         columns=columns,
         classes=classes,
-        target_mean=float(np.mean(y_train)) if found_task == "regression" else 0.0,
-        target_std=_target_std(y_train) if found_task == "regression" else 1.0,
+        target_mean=float(np.mean(train.target)) if regression else 0.0,
+        target_std=_target_std(train.target) if regression else 1.0,
         modality=layout.modality,
         channels=max(len(layout.channels), 1) if layout.modality != "tabular" else 0,
         sequence_length=layout.length,
         image_shape=layout.image_shape,
     )
-    train = Split(train_features, y_train)
-    validation = Split(frame.iloc[valid_idx][features].reset_index(drop=True), y_all[valid_idx])
-    test = Split(test_features.reset_index(drop=True), y_test)
-    profile = _profile(
-        frame, kinds, dropped, dropped_rows, spec, task_reason, (train, validation, test)
-    )
-    profile["modality_reason"] = layout.reason
-    if layout.modality != "tabular":
-        profile["layout"] = {
-            "channels": list(layout.channels),
-            "length": layout.length,
-            "image_shape": list(layout.image_shape) if layout.image_shape else None,
-            "columns": len(layout.columns),
-        }
-        profile["columns"] = [c for c in profile["columns"] if c["name"] not in layout.columns]
-    return Dataset(spec, train, validation, test, profile)
 
 
 def _as_frame(data: str | Path | pd.DataFrame, role: str) -> pd.DataFrame:
+    """`data` as a DataFrame: a copy of a DataFrame with its column names stripped, or the
+    CSV read from a path. `role` ("data", "--test-data") names it in errors."""
     if isinstance(data, pd.DataFrame):
         if data.empty:
             raise DataError(f"The {role} DataFrame is empty", fix="Pass a DataFrame with rows.")
@@ -146,6 +182,8 @@ def _as_frame(data: str | Path | pd.DataFrame, role: str) -> pd.DataFrame:
 
 
 def _resolve_target(frame: pd.DataFrame, target: str | None) -> str:
+    """The target column's name: `target`, or the last column; refuses duplicate column
+    names, a single column, and an unknown `target` (suggesting the closest name)."""
     if frame.columns.has_duplicates:
         duplicated = sorted(set(frame.columns[frame.columns.duplicated()]))
         raise DataError(
@@ -181,6 +219,7 @@ def _numbers_from_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _note_infinite(frame: pd.DataFrame, features: list[str]) -> None:
+    """Warn about each feature column with infinite values, which count as missing."""
     for column in features:
         count = int(infinite(frame[column]).sum())
         if count:
@@ -205,7 +244,7 @@ def _drop_missing_target(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame
     kept = frame.loc[~missing].reset_index(drop=True)
     if len(kept) < MIN_ROWS:
         raise DataError(
-            f"The data has {_rows(len(kept))} with a target; at least {MIN_ROWS} are needed "
+            f"The data has {rows_text(len(kept))} with a target; at least {MIN_ROWS} are needed "
             "to train, validate and test",
             fix="Use a larger data set.",
         )
@@ -215,15 +254,12 @@ def _drop_missing_target(frame: pd.DataFrame, target: str) -> tuple[pd.DataFrame
         why = "missing" if not n_infinite else "infinite"
         if n_missing and n_infinite:
             why = f"missing ({n_missing}) or infinite ({n_infinite})"
-        logger.info("dropped %s whose target %r is %s", _rows(missing.sum()), target, why)
+        logger.info("dropped %s whose target %r is %s", rows_text(missing.sum()), target, why)
     return kept, int(missing.sum())
 
 
-def _rows(count: int) -> str:
-    return f"{count} row" if count == 1 else f"{count} rows"
-
-
 def _encode_target(values: pd.Series, task: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The target as floats (regression) or class indices, with the sorted class names."""
     if task == "regression":
         return values.to_numpy(dtype=np.float64), ()
     labels = label_strings(values)
@@ -232,109 +268,6 @@ def _encode_target(values: pd.Series, task: str) -> tuple[np.ndarray, tuple[str,
 
 
 def _target_std(y: np.ndarray) -> float:
+    """The standard deviation that scales a regression target; 1 for a constant one."""
     std = float(np.std(y))
     return std if std > 0 else 1.0
-
-
-def _split_indices(
-    y: np.ndarray, classes: tuple[str, ...], task: str, seed: int, with_test: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    indices = np.arange(len(y))
-    stratify = task == "classification" and _can_stratify(y)
-    if task == "classification" and not stratify:
-        counts = np.bincount(y, minlength=len(classes))
-        rare = [
-            f"{c!r} ({_rows(n)})"
-            for c, n in zip(classes, counts, strict=True)
-            if n < MIN_ROWS_PER_CLASS_TO_STRATIFY
-        ]
-        logger.warning(
-            "%s fewer than %d rows, too few to split in proportion: the split is random, so "
-            "%s be missing from training or from the test set",
-            f"class {rare[0]} has" if len(rare) == 1 else f"classes {', '.join(rare)} have",
-            MIN_ROWS_PER_CLASS_TO_STRATIFY,
-            "it may" if len(rare) == 1 else "they may",
-        )
-    test_idx = np.array([], dtype=int)
-    if with_test:
-        indices, test_idx = train_test_split(
-            indices,
-            test_size=TEST_FRACTION,
-            random_state=seed,
-            stratify=y if stratify else None,
-        )
-    fraction = VALIDATION_FRACTION / (1 - TEST_FRACTION) if with_test else VALIDATION_FRACTION
-    train_idx, valid_idx = train_test_split(
-        indices,
-        test_size=fraction,
-        random_state=seed,
-        stratify=y[indices] if stratify else None,
-    )
-    return np.sort(train_idx), np.sort(valid_idx), np.sort(test_idx)
-
-
-def _can_stratify(y: np.ndarray) -> bool:
-    return int(np.bincount(y).min()) >= MIN_ROWS_PER_CLASS_TO_STRATIFY
-
-
-def _prepare_test(
-    test: pd.DataFrame, target: str, features: list[str], task: str, classes: tuple[str, ...]
-) -> tuple[pd.DataFrame, np.ndarray]:
-    missing = [c for c in [*features, target] if c not in test.columns]
-    if missing:
-        raise DataError(
-            f"--test-data lacks columns the training data has: {', '.join(map(repr, missing[:5]))}",
-            fix="Give the test set the same header as the training data.",
-        )
-    if task == "regression":  # text such as '?' marks a missing target, as in training
-        test = test.assign(**{target: pd.to_numeric(test[target], errors="coerce")})
-    test = test.loc[test[target].notna().to_numpy() & ~infinite(test[target])]
-    if test.empty:
-        raise DataError("--test-data has no row with a target", fix="Fill in its target column.")
-    if task == "regression":
-        return test[features], test[target].to_numpy(dtype=np.float64)
-    return test[features], encode_labels(label_strings(test[target]), classes, "--test-data")
-
-
-def _profile(
-    frame: pd.DataFrame,
-    kinds: dict[str, str],
-    dropped: dict[str, str],
-    dropped_rows: int,
-    spec: DataSpec,
-    task_reason: str,
-    splits: tuple[Split, Split, Split],
-) -> dict[str, Any]:
-    train, validation, test = splits
-    columns = []
-    for name, kind in kinds.items():
-        entry = describe_column(frame[name], kind)  # type: ignore[arg-type]
-        entry["dropped"] = dropped.get(name)
-        columns.append(entry)
-    profile: dict[str, Any] = {
-        "rows": int(len(frame) + dropped_rows),
-        "rows_without_target": dropped_rows,
-        "columns": columns,
-        "target": spec.target,
-        "task": spec.task,
-        "task_reason": task_reason,
-        "modality": spec.modality,
-        "split": {"train": len(train), "validation": len(validation), "test": len(test)},
-    }
-    if spec.task == "classification":
-        counts = np.bincount(train.target, minlength=len(spec.classes))
-        total = np.bincount(
-            np.concatenate([train.target, validation.target, test.target]),
-            minlength=len(spec.classes),
-        )
-        profile["classes"] = {c: int(n) for c, n in zip(spec.classes, total, strict=True)}
-        profile["train_classes"] = {c: int(n) for c, n in zip(spec.classes, counts, strict=True)}
-    else:
-        values = frame[spec.target].to_numpy(dtype=float)
-        profile["target_summary"] = {
-            "mean": float(values.mean()),
-            "std": float(values.std()),
-            "min": float(values.min()),
-            "max": float(values.max()),
-        }
-    return profile
