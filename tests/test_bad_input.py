@@ -80,40 +80,53 @@ REFUSED: dict[str, tuple[list[str], str]] = {
         "--test-data lacks columns the training data has: 'x1'",
     ),
     # the options
-    "zero trials": (["{good}", "--trials", "0"], "--trials must be a whole number of at least 1"),
+    "zero trials": (
+        ["{good}", "--trials", "0"],
+        r"`--trials` must be a whole number of at least 1, but got 0. Pass for example --trials 30",
+    ),
     "negative trials": (["{good}", "--trials", "-3"], "at least 1, but got -3"),
     "trials not a number": (
         ["{good}", "--trials", "ten"],
         "Invalid value for '--trials'.*Run 'automl search --help'",
     ),
-    "zero time budget": (["{good}", "--time-budget", "0"], "--time-budget must be positive"),
+    "zero time budget": (["{good}", "--time-budget", "0"], "`--time-budget` must be positive"),
     "negative time budget": (["{good}", "--time-budget", "-5m"], "positive, but got '-5m'"),
     "time budget without a number": (
         ["{good}", "--time-budget", "soon"],
-        "--time-budget must be a duration such as 90s",
+        "`--time-budget` must be a duration such as 90s",
     ),
-    "zero trial timeout": (["{good}", "--trial-timeout", "0"], "--trial-timeout must be positive"),
+    "zero trial timeout": (
+        ["{good}", "--trial-timeout", "0"],
+        "`--trial-timeout` must be positive",
+    ),
     "trial timeout without a number": (
         ["{good}", "--trial-timeout", "long"],
-        "--trial-timeout must be a duration such as 90s",
+        "`--trial-timeout` must be a duration such as 90s",
     ),
     "zero parameter budget": (
         ["{good}", "--max-params", "0"],
-        "--max-params must be a whole number of at least 1, but got 0",
+        "`--max-params` must be a whole number of at least 1, but got 0",
     ),
-    "one fold": (["{good}", "--folds", "1"], "--folds must be a whole number of at least 2"),
+    "one fold": (
+        ["{good}", "--folds", "1"],
+        "`--folds` must be a whole number of at least 2, but got 1. Pass for example --folds 5, "
+        "or leave it out for the default",
+    ),
     "zero repeats": (
         ["{good}", "--repeats", "0"],
-        "--repeats must be a whole number of at least 1",
+        "`--repeats` must be a whole number of at least 1",
     ),
-    "negative ROPE": (["{good}", "--rope", "-0.1"], "--rope must be zero or positive"),
+    "negative ROPE": (
+        ["{good}", "--rope", "-0.1"],
+        r"`--rope` must be zero or positive, but got -0.1. .*in the metric's units",
+    ),
     "unknown backend": (
         ["{good}", "--backend", "optuner"],
-        "Unknown backend 'optuner'. Choose one of: optuna, kerastuner",
+        "`--backend` must be optuna or kerastuner, but got 'optuner'. Pass for example --backend",
     ),
     "unknown tuner": (
         ["{good}", "--backend", "kerastuner", "--tuner", "grid"],
-        "Unknown tuner 'grid'. Choose one of: random, bayesian, hyperband",
+        "`--tuner` must be random, bayesian or hyperband, but got 'grid'",
     ),
     "tuner without KerasTuner": (
         ["{good}", "--tuner", "hyperband"],
@@ -123,7 +136,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
         ["{good}", "--backend", "kerastuner", "--storage", "postgresql://db/study"],
         "--storage is an Optuna storage URL.*Drop --storage, or search with --backend optuna",
     ),
-    "negative seed": (["{good}", "--seed", "-1"], "--seed must be a whole number from 0"),
+    "negative seed": (
+        ["{good}", "--seed", "-1"],
+        "`--seed` must be a whole number from 0 to 4294967295, but got -1",
+    ),
     "unknown modality": (["{good}", "--modality", "video"], "Unknown modality 'video'"),
     "image shape without a width": (["{good}", "--image-shape", "28"], "must look like 28x28"),
     "unknown option": (
@@ -315,7 +331,7 @@ READ: dict[str, Read] = {
         "class_with_one_row.csv",
         r"class 'maybe' \(1 row\) has fewer than 5 rows, too few to split in proportion",
         ("x", "colour"),
-        check=lambda d: d.profile["classes"]["maybe"] == 1,
+        check=lambda d: d.profile.classes["maybe"] == 1,
     ),
     "10,000 categories": Read(
         many_categories,
@@ -346,10 +362,10 @@ def test_read_with_a_note_of_what_was_done(case: str, tmp_path: Path, caplog) ->
         assert not [r for r in caplog.records if r.levelno >= logging.WARNING], notes
     if expected.kept is not None:
         assert tuple(c.name for c in dataset.spec.columns) == expected.kept
-    dropped = {c["name"]: c["dropped"] for c in dataset.profile["columns"] if c["dropped"]}
+    dropped = {c.name: c.dropped for c in dataset.profile.columns if c.dropped}
     assert set(dropped) == set(expected.dropped), dropped
     for name, reason in expected.dropped.items():
         assert re.search(reason, dropped[name]), dropped[name]
     if expected.rows is not None:
-        assert dataset.profile["rows"] == expected.rows
+        assert dataset.profile.rows == expected.rows
     assert expected.check(dataset)

@@ -13,7 +13,7 @@ def test_target_defaults_to_last_column_and_task_is_inferred(classification_fram
     assert dataset.spec.target == "label"
     assert dataset.spec.task == "classification"
     assert dataset.spec.classes == ("high", "low", "mid")
-    assert "labels" in dataset.profile["task_reason"]
+    assert "labels" in dataset.profile.task_reason
 
 
 def test_split_is_60_20_20_stratified_and_seeded(classification_frame) -> None:
@@ -46,7 +46,7 @@ def test_id_and_constant_columns_are_dropped_with_a_note(classification_frame, c
         dataset = load_dataset(frame)
     kept = [c.name for c in dataset.spec.columns]
     assert "row_id" not in kept and "const" not in kept
-    dropped = {c["name"]: c["dropped"] for c in dataset.profile["columns"]}
+    dropped = {c.name: c.dropped for c in dataset.profile.columns}
     assert dropped["row_id"].startswith("ID-like")
     assert dropped["const"].startswith("constant")
     assert "row_id" in caplog.text
@@ -62,7 +62,7 @@ def test_few_distinct_integers_are_classes_and_floats_are_regression(regression_
 def test_regression_profile_and_target_scaling(regression_frame) -> None:
     dataset = load_dataset(regression_frame)
     assert dataset.spec.target_mean == pytest.approx(dataset.train.target.mean())
-    assert dataset.profile["target_summary"]["max"] == pytest.approx(regression_frame["y"].max())
+    assert dataset.profile.target_summary.max == pytest.approx(regression_frame["y"].max())
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_rows_without_target_are_dropped_and_counted(classification_frame) -> No
     frame = classification_frame.copy()
     frame.loc[:9, "label"] = None
     dataset = load_dataset(frame)
-    assert dataset.profile["rows_without_target"] == 10
+    assert dataset.profile.rows_without_target == 10
     assert len(dataset.train) + len(dataset.validation) + len(dataset.test) == 140
 
 

@@ -29,9 +29,9 @@ def test_one_numbered_run_is_a_sequence() -> None:
     dataset = load_dataset(labelled(random_walks("t", 50, 0)))
     assert dataset.spec.modality == "sequence"
     assert (dataset.spec.channels, dataset.spec.sequence_length) == (1, 50)
-    assert "t0…t49" in dataset.profile["modality_reason"]
-    assert "correlate" in dataset.profile["modality_reason"]
-    assert dataset.profile["layout"]["length"] == 50
+    assert "t0…t49" in dataset.profile.modality_reason
+    assert "correlate" in dataset.profile.modality_reason
+    assert dataset.profile.layout.length == 50
 
 
 def test_one_based_underscored_names_are_a_sequence() -> None:
@@ -56,7 +56,7 @@ def test_an_id_column_does_not_hide_a_sequence() -> None:
     frame.insert(0, "row_id", range(ROWS))
     dataset = load_dataset(frame)
     assert dataset.spec.modality == "sequence"
-    assert dataset.profile["columns"][0]["dropped"].startswith("ID-like")
+    assert dataset.profile.columns[0].dropped.startswith("ID-like")
 
 
 def test_pixel_columns_with_a_square_count_are_an_image() -> None:
@@ -83,7 +83,7 @@ def test_numbered_but_unrelated_columns_stay_tabular() -> None:
     frame = labelled(pd.DataFrame(independent, columns=[f"x{i}" for i in range(20)]))
     dataset = load_dataset(frame)
     assert dataset.spec.modality == "tabular"
-    assert "hardly correlate" in dataset.profile["modality_reason"]
+    assert "hardly correlate" in dataset.profile.modality_reason
 
 
 def test_short_numbered_runs_beside_other_columns_stay_tabular() -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from deepenough.data._columns import describe_column
 from deepenough.data._modality import Layout
 from deepenough.data._spec import ColumnKind, DataSpec, Split
+from deepenough.results import ColumnProfile, DataProfile, SplitSizes, TargetSummary
+from deepenough.results import Layout as LayoutSummary
 
 
 def profile_data(
@@ -22,7 +22,7 @@ def profile_data(
     spec: DataSpec,
     task_reason: str,
     splits: tuple[Split, Split, Split],
-) -> dict[str, Any]:
+) -> DataProfile:
     """Rows, columns, task and modality with their reasons, split sizes, the target, the layout.
 
     `frame` holds the rows with a target; `dropped_rows` counts those without one.
@@ -30,29 +30,29 @@ def profile_data(
     listed one by one.
     """
     train, validation, test = splits
-    profile: dict[str, Any] = {
-        "rows": int(len(frame) + dropped_rows),
-        "rows_without_target": dropped_rows,
-        "columns": _column_entries(frame, kinds, dropped, layout),
-        "target": spec.target,
-        "task": spec.task,
-        "task_reason": task_reason,
-        "modality": spec.modality,
-        "split": {"train": len(train), "validation": len(validation), "test": len(test)},
-    }
-    if spec.task == "classification":
-        profile.update(_class_counts(spec.classes, splits))
-    else:
-        profile["target_summary"] = _target_summary(frame[spec.target])
-    profile["modality_reason"] = layout.reason
-    if layout.modality != "tabular":
-        profile["layout"] = _layout_summary(layout)
-    return profile
+    classes, train_classes = (
+        _class_counts(spec.classes, splits) if spec.task == "classification" else (None, None)
+    )
+    return DataProfile(
+        rows=int(len(frame) + dropped_rows),
+        rows_without_target=dropped_rows,
+        columns=_column_entries(frame, kinds, dropped, layout),
+        target=spec.target,
+        task=spec.task,
+        task_reason=task_reason,
+        modality=spec.modality,
+        split=SplitSizes(train=len(train), validation=len(validation), test=len(test)),
+        classes=classes,
+        train_classes=train_classes,
+        target_summary=(_target_summary(frame[spec.target]) if spec.task == "regression" else None),
+        modality_reason=layout.reason,
+        layout=_layout_summary(layout) if layout.modality != "tabular" else None,
+    )
 
 
 def _column_entries(
     frame: pd.DataFrame, kinds: dict[str, ColumnKind], dropped: dict[str, str], layout: Layout
-) -> list[dict[str, Any]]:
+) -> tuple[ColumnProfile, ...]:
     """One entry per feature column, with why it was dropped (or None); not sequence or
     image columns, which the layout sums up."""
     in_layout = set(layout.columns) if layout.modality != "tabular" else set()
@@ -60,42 +60,42 @@ def _column_entries(
     for name, kind in kinds.items():
         if name in in_layout:
             continue
-        entry = describe_column(frame[name], kind)
-        entry["dropped"] = dropped.get(name)
-        entries.append(entry)
-    return entries
+        entries.append(
+            ColumnProfile(**describe_column(frame[name], kind), dropped=dropped.get(name))
+        )
+    return tuple(entries)
 
 
 def _class_counts(
     classes: tuple[str, ...], splits: tuple[Split, Split, Split]
-) -> dict[str, dict[str, int]]:
-    """Rows per class over all splits ("classes") and in training ("train_classes")."""
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Rows per class over all splits, and in training."""
     train, validation, test = splits
     everywhere = np.concatenate([train.target, validation.target, test.target])
     total = np.bincount(everywhere, minlength=len(classes))
     in_train = np.bincount(train.target, minlength=len(classes))
-    return {
-        "classes": {c: int(n) for c, n in zip(classes, total, strict=True)},
-        "train_classes": {c: int(n) for c, n in zip(classes, in_train, strict=True)},
-    }
+    return (
+        {c: int(n) for c, n in zip(classes, total, strict=True)},
+        {c: int(n) for c, n in zip(classes, in_train, strict=True)},
+    )
 
 
-def _target_summary(target: pd.Series) -> dict[str, float]:
+def _target_summary(target: pd.Series) -> TargetSummary:
     """Mean, standard deviation, minimum and maximum of a regression target."""
     values = target.to_numpy(dtype=float)
-    return {
-        "mean": float(values.mean()),
-        "std": float(values.std()),
-        "min": float(values.min()),
-        "max": float(values.max()),
-    }
+    return TargetSummary(
+        mean=float(values.mean()),
+        std=float(values.std()),
+        min=float(values.min()),
+        max=float(values.max()),
+    )
 
 
-def _layout_summary(layout: Layout) -> dict[str, Any]:
+def _layout_summary(layout: Layout) -> LayoutSummary:
     """A sequence's or image's channels, length, image shape and number of columns."""
-    return {
-        "channels": list(layout.channels),
-        "length": layout.length,
-        "image_shape": list(layout.image_shape) if layout.image_shape else None,
-        "columns": len(layout.columns),
-    }
+    return LayoutSummary(
+        channels=tuple(layout.channels),
+        length=layout.length,
+        image_shape=tuple(layout.image_shape) if layout.image_shape else None,
+        columns=len(layout.columns),
+    )

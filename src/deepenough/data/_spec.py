@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from deepenough.metrics import Task
+from deepenough.results import DataProfile
 
 ColumnKind = Literal["numeric", "categorical", "boolean"]
 
@@ -77,4 +78,4 @@ class Dataset:
     train: Split
     validation: Split
     test: Split
-    profile: dict[str, Any] = field(default_factory=dict)
+    profile: DataProfile
