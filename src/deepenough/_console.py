@@ -1,10 +1,8 @@
-"""Terminal output of the CLI: logging setup, a quiet TensorFlow import, progress, summaries."""
+"""Terminal output of the CLI: logging setup, progress, summaries."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -21,8 +19,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from deepenough._native import import_backend_quietly
+
 if TYPE_CHECKING:
     from deepenough.backends import TrialResult
+
+__all__ = [
+    "ProgressListener",
+    "console",
+    "import_backend_quietly",
+    "print_summary",
+    "setup_logging",
+    "stdout",
+]
 
 console = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
@@ -34,38 +43,6 @@ def setup_logging(verbosity: int) -> None:
     handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
     logging.basicConfig(level=logging.WARNING, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("deepenough").setLevel(level)
-
-
-def import_backend_quietly() -> None:
-    """Import TensorFlow, Keras and Optuna with native start-up chatter kept off the terminal.
-
-    TensorFlow's C++ runtime writes to file descriptor 2 while it loads
-    (oneDNN, CUDA probes) whatever the Python log level, so the descriptor is
-    pointed at /dev/null for the import only.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _native_stderr_silenced():
-        import keras  # noqa: F401
-        import optuna
-        import tensorflow as tf
-
-    tf.get_logger().setLevel(logging.ERROR)
-    optuna.logging.disable_default_handler()
-    optuna.logging.enable_propagation()
-    optuna.logging.set_verbosity(logging.WARNING)
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(devnull)
-        os.close(saved)
 
 
 class ProgressListener:

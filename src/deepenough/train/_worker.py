@@ -21,7 +21,7 @@ import os
 from multiprocessing.connection import Connection
 from typing import Any
 
-from deepenough._trial_process import serve
+from deepenough._child import serve
 from deepenough.backends import Proposal, TrialResult
 from deepenough.train._objective import TrialObjective
 
@@ -141,26 +141,3 @@ class TrialWorkers:
 
 def _failed(proposal: Proposal, error: str) -> TrialResult:
     return TrialResult(proposal.number, proposal.config, "failed", error=error)
-
-
-def serve_trials(connection: Connection) -> None:
-    """The child (entered through `deepenough._trial_process`): receive the objective,
-    then train each (number, config) received and send back its result."""
-    logging.getLogger().addHandler(logging.NullHandler())
-    logging.getLogger("deepenough").propagate = False
-    objective: TrialObjective = connection.recv()
-
-    def report(epoch: int, value: float) -> bool:
-        connection.send(("report", epoch, value))
-        return connection.recv()
-
-    while True:
-        try:
-            number, config = connection.recv()
-        except (EOFError, OSError):  # the parent closed the pipe, or is gone
-            return
-        result = objective(Proposal(number, config, report))
-        try:
-            connection.send(("result", result))
-        except OSError:  # the parent is gone
-            return
