@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -39,20 +40,20 @@ class TrialObjective:
     def __call__(self, proposal: Proposal) -> TrialResult:
         config = proposal.config
         depth = models.depth(config)
-        base = {
-            "number": proposal.number,
-            "config": config,
-            "depth": depth,
-            "depth_class": self.space.depth_class(depth),
-            "width": models.width(config),
-        }
+        trial = functools.partial(
+            TrialResult,
+            number=proposal.number,
+            config=config,
+            depth=depth,
+            depth_class=self.space.depth_class(depth),
+            width=models.width(config),
+        )
         try:
             keras.utils.set_random_seed(self.seed + proposal.number)
             model = models.build(config, self.spec)
             n_params = int(model.count_params())
             if self.max_params is not None and n_params > self.max_params:
-                return TrialResult(
-                    **base,
+                return trial(
                     status="failed",
                     n_params=n_params,
                     error=f"not trained: {n_params:,} parameters exceed --max-params "
@@ -77,12 +78,11 @@ class TrialObjective:
             )
         except Exception as error:  # a trial's failure must not end the search
             logger.warning("trial %d failed: %s", proposal.number, error)
-            return TrialResult(**base, status="failed", error=_reason(error))
+            return trial(status="failed", error=_reason(error))
         finally:
             keras.utils.clear_session(free_memory=True)
         if not fitted.history_validation or fitted.best_epoch == 0:
-            return TrialResult(
-                **base,
+            return trial(
                 status="failed",
                 n_params=n_params,
                 fit_seconds=fitted.fit_seconds,
@@ -91,8 +91,7 @@ class TrialObjective:
                 error="the validation score was never finite",
             )
         stopped_by_search = fitted.time_capped and cut_off
-        return TrialResult(
-            **base,
+        return trial(
             status="pruned" if fitted.pruned or stopped_by_search else "complete",
             value=fitted.best_value,
             validation_loss=round(fitted.best_loss, 6),

@@ -78,7 +78,7 @@ class DepthPlan:
 
     def __call__(self, finished: list[TrialResult]) -> Config | None:
         """The values to fix in the next trial, or None to let the sampler choose."""
-        counts = Counter(t.depth_class for t in finished)
+        counts = Counter(t.depth_class for t in finished if t.depth_class is not None)
         for depth_class in self.classes:
             if counts[depth_class] == 0:
                 return self.reference(depth_class)
@@ -109,11 +109,11 @@ class DepthPlan:
 
     def _best(self, finished: list[TrialResult], depth_class: str) -> TrialResult | None:
         scored = [
-            t
+            (t.value, t)
             for t in finished
             if t.depth_class == depth_class and t.status == "complete" and t.value is not None
         ]
-        return max(scored, key=lambda t: self.sign * t.value, default=None)
+        return max(scored, key=lambda pair: self.sign * pair[0], default=(None, None))[1]
 
     def reference(self, depth_class: str) -> Config:
         """A complete config of `depth_class`, its depth nearest linear 0, shallow
