@@ -7,7 +7,9 @@ A new backend joins by adding its name to `BACKENDS` below.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _stub_trials import TWO_FAMILIES, scored
@@ -21,7 +23,7 @@ from deepenough.backends import (
     make_backend,
     run_trials,
 )
-from deepenough.spaces import Config, load_space
+from deepenough.spaces import Config, FamilySchema, ParamRule, SearchSpace, load_space
 
 BACKENDS = {
     "optuna": ("optuna", None),
@@ -59,12 +61,12 @@ def space(tmp_path: Path):
 def backend_factory(request, space):
     name, tuner = BACKENDS[request.param]
 
-    def make(run_dir: Path, seed: int = 0, trials: int = 24):
+    def make(run_dir: Path, seed: int = 0, trials: int = 24, of: SearchSpace | None = None):
         # 24 trials: the Bayesian oracle samples 8 at random before its Gaussian process
         # (which takes seconds a proposal) begins, so that only the longer tests reach it.
         run_dir.mkdir(parents=True, exist_ok=True)
         settings = BackendSettings(run_dir, "maximize", seed, tuner=tuner, trials=trials)
-        return make_backend(name, space, settings)
+        return make_backend(name, of or space, settings)
 
     return make
 
@@ -227,3 +229,132 @@ def test_fixed_values_are_used_and_the_rest_is_sampled(backend_factory, tmp_path
         backend.tell(scored(proposal))
     assert len(widths) > 1  # what is not fixed is still sampled
     assert [t.config.hyperparameters["depth"] for t in backend.finished()] == [3] * 6
+
+
+# The call order of `Backend`'s contract.
+
+
+def test_a_proposal_is_finished_once_told_and_not_before(backend_factory, tmp_path) -> None:
+    backend = backend_factory(tmp_path)
+    assert backend.finished() == []
+    first = backend.ask()
+    assert first.number == 0 and backend.finished() == []  # outstanding: not finished yet
+    told = backend.tell(replace(scored(first), fit_seconds=0.123456789))
+    assert told.number == first.number and backend.finished() == [told]  # as `tell` said
+    second = backend.ask()
+    assert second.number == 1 and backend.finished() == [told]
+    last = backend.tell(scored(second))
+    assert backend.finished() == [told, last]
+
+
+def test_telling_a_number_not_outstanding_raises_and_changes_nothing(
+    backend_factory, tmp_path
+) -> None:
+    backend = backend_factory(tmp_path)
+    with pytest.raises(KeyError, match="no proposal numbered 0"):
+        backend.tell(TrialResult(0, Config("mlp", {}, {}), "failed"))  # nothing asked yet
+    proposal = backend.ask()
+    result = scored(proposal)
+    with pytest.raises(KeyError, match="no proposal numbered 7"):
+        backend.tell(replace(result, number=7))  # a number never asked
+    assert backend.finished() == []
+    backend.tell(result)  # the outstanding proposal is still told as usual
+    with pytest.raises(KeyError, match="no proposal numbered 0"):
+        backend.tell(result)  # told already
+    assert [t.number for t in backend.finished()] == [0]
+    assert [t.number for t in backend_factory(tmp_path).finished()] == [0]
+
+
+def test_a_second_ask_before_the_tell_is_refused_or_numbered_apart(
+    backend_factory, tmp_path
+) -> None:
+    backend = backend_factory(tmp_path)
+    first = backend.ask()
+    try:
+        second = backend.ask()
+    except RuntimeError:  # one outstanding proposal at a time (KerasTuner)
+        assert backend.finished() == []
+        backend.tell(scored(first))  # the first is untouched
+        assert [t.number for t in backend.finished()] == [first.number]
+        return
+    assert second.number != first.number  # several outstanding (Optuna)
+    later = backend.tell(scored(second))  # told in any order
+    earlier = backend.tell(scored(first))
+    assert backend.finished() == [earlier, later]
+
+
+# Categorical choices come back as written: a boolean stays a bool, never 1 or 'True'.
+
+SWEEP = """\
+families:
+  toy:
+    hyperparameters:
+      flag: {type: categorical, choices: [true, false]}
+      mixed: {type: categorical, choices: [relu, 3, 0.5, true]}
+training:
+  learning_rate: {type: float, low: 1.0e-3, high: 3.0e-2, log: true}
+  batch_size: 16
+  max_epochs: 9
+  patience: 3
+"""
+SWEEP_CATALOG = {
+    # A family whose rules take any plain value, so that the loader keeps mixed choices.
+    "toy": FamilySchema({"flag": ParamRule(bool, False), "mixed": ParamRule(object, "relu")})
+}
+CHOICES = {"flag": [True, False], "mixed": ["relu", 3, 0.5, True]}
+
+
+def typed(config: Config) -> dict[str, tuple[type, Any]]:
+    """`config`'s values with their types, so that `True` and `1` compare unequal."""
+    return {name: (type(value), value) for name, value in config.flat().items()}
+
+
+def typed_choices(config: Config) -> dict[str, tuple[type, Any]]:
+    return {name: typed(config)[name] for name in CHOICES}
+
+
+@pytest.fixture
+def sweep(tmp_path: Path) -> SearchSpace:
+    path = tmp_path / "sweep.yaml"
+    path.write_text(SWEEP)
+    return load_space(path, SWEEP_CATALOG)
+
+
+def test_sampled_choices_keep_their_type_and_survive_a_resume(
+    backend_factory, sweep, tmp_path
+) -> None:
+    proposed: list[Config] = []
+
+    def recording(proposal: Proposal) -> TrialResult:
+        proposed.append(proposal.config)
+        return scored(proposal)
+
+    # 20 trials show every choice (Optuna's TPE needs 16 with this seed); with 60 planned,
+    # the Bayesian oracle draws all 20 at random, before its slow Gaussian process.
+    backend = backend_factory(tmp_path / "run", trials=60, of=sweep)
+    run_trials(backend, recording, n_trials=20)
+    finished = backend.finished()
+    for name, choices in CHOICES.items():
+        written = {(type(c), c) for c in choices}
+        assert {typed(c)[name] for c in proposed} == written  # every choice, as written
+        assert {typed(t.config)[name] for t in finished} == written
+    assert [typed_choices(t.config) for t in finished] == list(map(typed_choices, proposed))
+    lost = backend.ask()  # the process dies during this trial
+
+    resumed = backend_factory(tmp_path / "run", trials=60, of=sweep)
+    assert [typed(t.config) for t in resumed.finished()[:-1]] == [typed(t.config) for t in finished]
+    interrupted = resumed.finished()[-1]  # rebuilt from the backend's own state
+    assert typed_choices(interrupted.config) == typed_choices(lost.config)
+    again = resumed.ask()
+    assert typed(again.config) == typed(lost.config)
+
+
+def test_fixed_choices_keep_their_type(backend_factory, sweep, tmp_path) -> None:
+    backend = backend_factory(tmp_path, of=sweep)
+    for mixed, flag in zip(CHOICES["mixed"], [False, True, False, True], strict=True):
+        proposal = backend.ask(Config("toy", {"mixed": mixed, "flag": flag}, {}))
+        wanted = {"flag": (bool, flag), "mixed": (type(mixed), mixed)}
+        assert typed_choices(proposal.config) == wanted
+        assert typed_choices(backend.tell(scored(proposal)).config) == wanted
+    recorded = [typed_choices(t.config) for t in backend_factory(tmp_path, of=sweep).finished()]
+    assert recorded == [typed_choices(t.config) for t in backend.finished()]

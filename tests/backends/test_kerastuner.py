@@ -12,11 +12,8 @@ from _stub_trials import TWO_FAMILIES, scored
 
 from deepenough import models
 from deepenough.backends import BackendSettings, make_backend, run_trials
-from deepenough.backends._kerastuner import (
-    SpaceHyperModel,
-    _hyperband_trials,
-    hyperband_max_epochs,
-)
+from deepenough.backends._kerastuner_space import SpaceHyperModel
+from deepenough.backends._kerastuner_tuner import _hyperband_trials, hyperband_max_epochs
 from deepenough.errors import UserError
 from deepenough.spaces import CategoricalParam, Config, load_space
 
@@ -103,6 +100,20 @@ def test_choices_of_mixed_types_are_chosen_by_index(tmp_path: Path) -> None:
         factors.append(proposal.config.hyperparameters["hidden_factor"])
         tuner.tell(scored(proposal))
     assert set(map(repr, factors)) == {"1", "1.5", "2.0"}  # each back as it was written
+
+
+def test_a_fixed_choice_keeps_its_type_beside_an_equal_one(tmp_path: Path) -> None:
+    equal = TWO_FAMILIES.replace(
+        "hidden_factor: {type: float, low: 1.0, high: 2.0}",
+        "hidden_factor: {type: categorical, choices: [1, 1.0, 2.0]}",  # 1 == 1.0
+    )
+    tuner = backend(tmp_path, "random", text=equal)
+    for wanted in (1.0, 1, 2.0):
+        proposal = tuner.ask(Config("resmlp", {"hidden_factor": wanted}, {}))
+        assert repr(proposal.config.hyperparameters["hidden_factor"]) == repr(wanted)
+        tuner.tell(scored(proposal))
+    factors = [t.config.hyperparameters["hidden_factor"] for t in tuner.finished()]
+    assert list(map(repr, factors)) == ["1.0", "1", "2.0"]
 
 
 def test_a_hundred_trials_keep_the_state_small(tmp_path: Path) -> None:

@@ -34,9 +34,63 @@ class SearchExhausted(Exception):
 class Backend(abc.ABC):
     """Proposes configs from a `SearchSpace` and keeps every finished trial.
 
-    A backend owns its state on disk (inside `settings.run_dir` unless a
-    storage URL says otherwise), so a new instance over the same settings
-    resumes where the last one stopped.
+    Call order:
+        Every `ask` returns a `Proposal` whose number is new to the run, and is followed
+        by exactly one `tell` of a `TrialResult` with that number: complete, pruned or
+        failed, or interrupted when the process stops while it trains. `tell` of a number
+        that is not outstanding (never asked, already told, or asked by another instance)
+        raises `KeyError` and changes nothing. `finished()` may be called at any time; it
+        holds every told trial (and every trial a new instance recorded as interrupted),
+        oldest first, as `tell` returned it, and never a proposal still outstanding.
+        Numbers are never reused, and an interrupted trial keeps its own.
+
+    Outstanding proposals:
+        Today a caller keeps at most one outstanding: `run_trials` tells each result
+        before it asks again. `KerasTunerBackend` enforces that: a second `ask` before the
+        `tell` raises `RuntimeError` and leaves the first proposal as it was, since its
+        oracle hands one tuner id the same running trial until that ends.
+        `OptunaBackend` accepts several, each its own Optuna trial. When the search runs
+        trials at once, a backend must give every outstanding proposal its own number and
+        its own pruning reporter, accept their tells in any order, and record each one
+        still outstanding when its process dies as interrupted, as it does for one now;
+        a backend that cannot must keep raising `RuntimeError` beyond what it can hold
+        (KerasTuner would need one tuner id per outstanding proposal).
+
+    Ownership:
+        The instance, and so the process, that asked for a proposal owns the running
+        trial: only it may `tell` the result, and `Proposal.report` (pruning) reaches the
+        backend only in that process; a child process that trains sends its epoch values
+        back to the owner and never touches the backend. An instance is used by one
+        thread. One search at a time holds a run directory, so a new instance takes any
+        trial its stored state shows running as left by a dead process: it is recorded
+        as interrupted, and its config is proposed again, once, under a new number with
+        `extra["rerun_of"]`. With a `storage` URL, which live workers share,
+        `OptunaBackend` does neither: other processes' running trials are alive.
+
+    Resume:
+        A backend owns its state on disk (inside `settings.run_dir` unless a storage URL
+        says otherwise), so a new instance over the same settings continues where the
+        last one stopped: `finished()` returns the earlier trials with every value and its
+        type as recorded, numbering goes on, and the sampler does not start its sequence
+        again. `KerasTunerBackend` refuses another tuner or space with a `UserError`.
+
+    Exhaustion:
+        `SearchExhausted` from `ask` means the backend has nothing left to propose: the
+        search ends normally, no proposal is left outstanding, and `exhausted` says why.
+        `KerasTunerBackend` raises it when its oracle stops: it found no untried values
+        in 20 draws, as in a small discrete space tried in full (Hyperband's iterations
+        never run out). `OptunaBackend` never raises it: TPE keeps proposing, if need be
+        configs it tried before.
+
+    Fixed values (`ask(fixed)`):
+        `OptunaBackend` enqueues them as an Optuna trial and samples the rest with TPE.
+        The queue runs in order, so when a re-run of an interrupted trial is queued the
+        re-run is proposed first and the fixed values go to the next `ask`.
+        `KerasTunerBackend` writes them over the oracle's sample for its new trial, and
+        draws at random (seeded by the trial number) the hyperparameters a fixed family
+        makes active that the oracle did not sample; a re-run of an interrupted trial,
+        or a config Hyperband's halving promotes to a longer round, is proposed as it
+        was, and `fixed` is then dropped.
     """
 
     name: ClassVar[str]
@@ -59,9 +113,10 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def tell(self, result: TrialResult) -> TrialResult:
         """Record how the proposal numbered `result.number` ended; returns the result as
-        recorded, with what the backend adds (such as the interrupted trial whose config
-        the proposal trained again)."""
+        recorded, and as `finished()` will return it, with what the backend adds (such as
+        the interrupted trial whose config the proposal trained again). Raises `KeyError`
+        when no proposal with that number is outstanding."""
 
     @abc.abstractmethod
     def finished(self) -> list[TrialResult]:
-        """Every finished trial (complete, pruned or failed), oldest first."""
+        """Every finished trial (complete, pruned, failed or interrupted), oldest first."""

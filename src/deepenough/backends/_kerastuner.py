@@ -2,11 +2,12 @@
 same YAML space as Optuna's, and deepenough trains them.
 
 Composition, not subclassing: `SpaceHyperModel` declares the space as KerasTuner
-hyperparameters (each family's inside a conditional scope), a stock tuner holds the oracle
-and its state directory, and `KerasTunerBackend` drives the oracle through its public trial
-API (`create_trial`, `update_trial`, `end_trial`), as KerasTuner's distributed workers do.
-The tuner's own `search` and `run_trial` are never called: training, pruning and timing
-stay in `deepenough.train`, so no checkpoint or TensorBoard log is written.
+hyperparameters (each family's inside a conditional scope; `_kerastuner_space`), a stock
+tuner holds the oracle and its state directory (`_kerastuner_tuner` chooses and sizes it),
+and `KerasTunerBackend` drives the oracle through its public trial API (`create_trial`,
+`update_trial`, `end_trial`), as KerasTuner's distributed workers do. The tuner's own
+`search` and `run_trial` are never called: training, pruning and timing stay in
+`deepenough.train`, so no checkpoint or TensorBoard log is written.
 
 A Hyperband trial trains from scratch for the epochs its bracket allows (`tuner/epochs`)
 instead of continuing a checkpoint, so no checkpoint has to be kept; a trial allowed fewer
@@ -16,70 +17,43 @@ epochs than the space's `max_epochs` carries `epoch_budget` in results.json.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import logging
 import math
 import os
-import sys
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import keras_tuner
-import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from deepenough.backends import STATE_FILES, TUNERS
 from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
-from deepenough.backends._trial import Proposal, TrialResult
-from deepenough.spaces import (
-    CategoricalParam,
-    Config,
-    FixedParam,
-    FloatParam,
-    IntParam,
-    Param,
-    SearchSpace,
+from deepenough.backends._kerastuner_space import (
+    _config_from_values,
+    _fix,
+    _max_epochs,
+    _values_from_config,
 )
+from deepenough.backends._kerastuner_tuner import (
+    OBJECTIVE,
+    STATE_DIR,
+    _make_tuner,
+    _seed,
+    _settled_tuner,
+)
+from deepenough.backends._trial import Proposal, TrialResult
+from deepenough.spaces import Config, SearchSpace
 
 logger = logging.getLogger(__name__)
 
-STATE_DIR = STATE_FILES["kerastuner"]
-OBJECTIVE = "score"
-RUN_FILE = "deepenough_run.json"
-"""The tuner and a fingerprint of the space, checked when the run is resumed."""
 RECORDS = "deepenough_trials.jsonl"
 """One line per finished trial: the results.json entry and the KerasTuner trial id."""
 STALE_TRIAL = "the process stopped during this trial; a resumed search trains this config again"
-HYPERBAND_FACTOR = 3
-DEFAULT_TUNER = "bayesian"
 _ENDED = {"complete": "COMPLETED", "pruned": "COMPLETED", "failed": "FAILED"}
 """KerasTuner's end state per status; an interrupted trial is left running, so that the
 oracle offers it again when the search resumes."""
-
-
-class SpaceHyperModel(keras_tuner.HyperModel):
-    """The search space as KerasTuner hyperparameters. `family` is a choice, and each
-    family's hyperparameters are declared inside `conditional_scope("family", [name])`, so
-    the oracle samples them only when that family is chosen. Hyperparameters are named
-    `family.name` (`mlp.width`), training ones by their plain name. Constants are not
-    declared: they come from the space. It builds no model, as training is deepenough's."""
-
-    def __init__(self, space: SearchSpace) -> None:
-        super().__init__(name="deepenough")
-        self.space = space
-
-    def build(self, hp: keras_tuner.HyperParameters) -> None:
-        hp.Choice("family", list(self.space.families))
-        for family, declared in self.space.families.items():
-            with hp.conditional_scope("family", [family]):
-                for name, param in declared.hyperparameters.items():
-                    _declare(hp, f"{family}.{name}", param)
-        for name, param in self.space.training.items():
-            _declare(hp, name, param)
 
 
 @dataclass
@@ -121,7 +95,7 @@ class KerasTunerBackend(Backend):
             last = self._last_record(trial_id)
             if last is not None and last["status"] == "interrupted":
                 continue
-            config = self._config(trial.hyperparameters.values)
+            config = _config_from_values(self.space, trial.hyperparameters.values)
             stale = TrialResult(self._next_number(), config, "interrupted", error=STALE_TRIAL)
             self._append(trial_id, stale.to_dict())
             logger.warning("trial %d was interrupted; its config will run again", stale.number)
@@ -143,11 +117,12 @@ class KerasTunerBackend(Backend):
         values = trial.hyperparameters.values
         promoted = "tuner/trial_id" in values  # a config Hyperband's halving kept: as it is
         if fixed is not None and rerun_of is None and not promoted:
-            _fix(trial.hyperparameters, self._values(fixed), seed=_seed(self.settings.seed, number))
+            wanted = _values_from_config(self.space, fixed)
+            _fix(trial.hyperparameters, wanted, seed=_seed(self.settings.seed, number))
             # The oracle wrote the trial as sampled; a resumed search reloads it from
             # this file, and must train again what was trained.
             trial.save(os.path.join(self.tuner.get_trial_dir(trial.trial_id), "trial.json"))
-        config = self._config(values)
+        config = _config_from_values(self.space, values)
         budget = values.get("tuner/epochs")
         epoch_budget = int(budget) if budget is not None else None
         if epoch_budget is not None and epoch_budget >= int(config.training["max_epochs"]):
@@ -159,17 +134,19 @@ class KerasTunerBackend(Backend):
         return Proposal(number, trained)
 
     def tell(self, result: TrialResult) -> TrialResult:
-        running = self._running.pop(result.number)
+        running = self._running.pop(result.number, None)
+        if running is None:
+            raise KeyError(f"no proposal numbered {result.number} is waiting for its result")
         extra = dict(result.extra)
         if running.epoch_budget is not None:
             extra["epoch_budget"] = running.epoch_budget
         if running.rerun_of is not None:
             extra["rerun_of"] = running.rerun_of
-        recorded = replace(result, config=running.config, extra=extra)
-        self._append(running.trial.trial_id, recorded.to_dict())
+        entry = replace(result, config=running.config, extra=extra).to_dict()
+        self._append(running.trial.trial_id, entry)
         if result.status != "interrupted":
             self._end(running.trial, result)
-        return recorded
+        return TrialResult.from_dict(entry)  # as `finished` has it (fit_seconds rounded)
 
     def finished(self) -> list[TrialResult]:
         return [TrialResult.from_dict(r["result"]) for r in self._records]
@@ -187,47 +164,6 @@ class KerasTunerBackend(Backend):
         self.oracle.end_trial(trial)
         self.tuner.save()
 
-    def _config(self, values: dict[str, Any]) -> Config:
-        """The config behind KerasTuner's values; constants come from the space."""
-        family = values["family"]
-
-        def value(key: str, param: Param) -> Any:
-            match param:
-                case FixedParam(value=fixed):
-                    return fixed
-                case CategoricalParam(choices=choices) if not _uniform(choices):
-                    return choices[values[key]]
-                case IntParam(low=low, high=high) | FloatParam(low=low, high=high):
-                    # The Bayesian oracle turns a probability of exactly 1 into
-                    # max_value + 1 for an integer on a log scale.
-                    return min(max(values[key], low), high)
-            return values[key]
-
-        declared = self.space.families[family].hyperparameters
-        return Config(
-            family,
-            {name: value(f"{family}.{name}", p) for name, p in declared.items()},
-            {name: value(name, p) for name, p in self.space.training.items()},
-        )
-
-    def _values(self, config: Config) -> dict[str, Any]:
-        """The inverse of `_config`, for the values `config` holds."""
-        declared = self.space.families[config.family].hyperparameters
-
-        def value(param: Param, given: Any) -> Any:
-            if isinstance(param, CategoricalParam) and not _uniform(param.choices):
-                return param.choices.index(given)
-            return given
-
-        return {
-            "family": config.family,
-            **{
-                f"{config.family}.{k}": value(declared[k], v)
-                for k, v in config.hyperparameters.items()
-            },
-            **{k: value(self.space.training[k], v) for k, v in config.training.items()},
-        }
-
     def _last_record(self, trial_id: str) -> dict[str, Any] | None:
         """The results.json entry last recorded for KerasTuner's trial `trial_id`."""
         found = [r["result"] for r in self._records if r["trial_id"] == trial_id]
@@ -242,150 +178,6 @@ class KerasTunerBackend(Backend):
             file.write(json.dumps(self._records[-1]) + "\n")
             file.flush()
             os.fsync(file.fileno())
-
-
-def hyperband_max_epochs(trials: int, max_epochs: int, factor: int = HYPERBAND_FACTOR) -> int:
-    """The most epochs a Hyperband iteration may give its best trials while the whole
-    iteration (every bracket and round, Li et al. 2018) still fits in `trials`, and at most
-    `max_epochs`. Sized so, `--trials 30` runs brackets of 1, 3 and 9 epochs instead of
-    spending every trial on the first rounds of a 100-epoch schedule."""
-    best = 1
-    for epochs in range(1, max_epochs + 1):
-        if _hyperband_trials(epochs, factor) <= trials:
-            best = epochs
-    return best
-
-
-def _hyperband_trials(max_epochs: int, factor: int) -> int:
-    """Trials in one Hyperband iteration, as KerasTuner's `HyperbandOracle` counts them."""
-    brackets = math.floor(math.log(max_epochs, factor) + 1e-9) + 1
-    last_round = math.ceil(1 + math.log(max_epochs, factor))
-    return sum(
-        math.ceil(last_round / (bracket + 1) * factor ** (bracket - round_))
-        for bracket in range(brackets)
-        for round_ in range(bracket + 1)
-    )
-
-
-def _make_tuner(
-    tuner: str, space: SearchSpace, settings: BackendSettings, max_epochs: int
-) -> keras_tuner.Tuner:
-    common = {
-        "hypermodel": SpaceHyperModel(space),
-        "objective": keras_tuner.Objective(OBJECTIVE, settings.direction[:3]),
-        "seed": _seed(settings.seed),
-        "directory": str(settings.run_dir),
-        "project_name": STATE_DIR,
-        "overwrite": False,  # reload the oracle of an earlier run
-        "max_consecutive_failed_trials": sys.maxsize,  # failed trials are ours to count
-    }
-    if tuner == "hyperband":
-        epochs = hyperband_max_epochs(settings.trials or 30, max_epochs)
-        return keras_tuner.Hyperband(
-            max_epochs=epochs, factor=HYPERBAND_FACTOR, hyperband_iterations=None, **common
-        )
-    if tuner == "bayesian":
-        initial = max(3, (settings.trials or 30) // 3)
-        return keras_tuner.BayesianOptimization(
-            max_trials=None, num_initial_points=initial, **common
-        )
-    if tuner == "random":
-        return keras_tuner.RandomSearch(max_trials=None, **common)
-    raise ValueError(f"unknown tuner {tuner!r}; choose one of {TUNERS}")
-
-
-def _seed(seed: int, *more: int) -> int:
-    """A seed for KerasTuner from `--seed` (and a trial number): never 0, for which
-    KerasTuner draws a random one; within NumPy's range; and unrelated for neighbouring
-    inputs, as KerasTuner seeds its n-th draw with seed + n."""
-    return int(np.random.SeedSequence([seed, *more]).generate_state(1)[0]) % (2**31 - 2) + 1
-
-
-def _settled_tuner(settings: BackendSettings, space: SearchSpace) -> str:
-    """The tuner to use: `settings.tuner`, or on resume the one the run used. A resumed run
-    must keep its tuner and its space, or KerasTuner's saved oracle no longer fits."""
-    path = settings.run_dir / STATE_DIR / RUN_FILE
-    declared = {
-        "families": {
-            name: {k: repr(p) for k, p in family.hyperparameters.items()}
-            for name, family in space.families.items()
-        },
-        "training": {k: repr(p) for k, p in space.training.items()},
-    }  # no sets: their order changes from process to process
-    space_key = hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()
-    if not path.exists():
-        tuner = settings.tuner or DEFAULT_TUNER
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"tuner": tuner, "space": space_key}), encoding="utf-8")
-        return tuner
-    from deepenough.errors import UserError
-
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    if settings.tuner not in (None, stored["tuner"]):
-        raise UserError(
-            f"{settings.run_dir} was searched with --tuner {stored['tuner']}",
-            fix=f"Resume it with --tuner {stored['tuner']}, or start a new run with --out.",
-        )
-    if stored["space"] != space_key:
-        raise UserError(
-            f"The search space differs from the one {settings.run_dir} was searched with",
-            fix="Resume with the same space, or start a new run with another --out.",
-        )
-    return stored["tuner"]
-
-
-def _max_epochs(space: SearchSpace) -> int:
-    match space.training["max_epochs"]:
-        case FixedParam(value=value):
-            return int(value)
-        case IntParam(high=high):
-            return int(high)
-        case CategoricalParam(choices=choices):
-            return int(max(choices))
-    raise TypeError("max_epochs must be a whole number")
-
-
-def _uniform(choices: tuple[Any, ...]) -> bool:
-    """Whether KerasTuner's `Choice` takes the choices as they are: one type among int,
-    float and str. Others are chosen by index, booleans too (`Choice` turns them into
-    0 and 1)."""
-    kinds = {type(c) for c in choices}
-    return len(kinds) == 1 and kinds <= {int, float, str}
-
-
-def _declare(hp: keras_tuner.HyperParameters, name: str, param: Param) -> None:
-    match param:
-        case FixedParam():
-            return
-        case IntParam(low=low, high=high, step=step, log=log):
-            if log:  # KerasTuner's step is a factor under log sampling
-                hp.Int(name, low, high, sampling="log")
-            else:
-                hp.Int(name, low, high, step=step)
-        case FloatParam(low=low, high=high, step=step, log=log):
-            hp.Float(name, low, high, step=step, sampling="log" if log else "linear")
-        case CategoricalParam(choices=choices):
-            if _uniform(choices):
-                hp.Choice(name, list(choices))
-            else:
-                hp.Choice(name, list(range(len(choices))), ordered=False)
-        case _:
-            raise TypeError(f"unknown parameter declaration {param!r}")
-
-
-def _fix(hps: keras_tuner.HyperParameters, wanted: dict[str, Any], seed: int) -> None:
-    """Set the `wanted` values in a new trial's, and sample what they make active and leave
-    out (a fixed family other than the sampled one activates its own hyperparameters)."""
-    values = hps.values
-    values["family"] = wanted["family"]
-    for declared in hps.space:
-        if not hps.is_active(declared):
-            values.pop(declared.name, None)
-        elif declared.name in wanted:
-            values[declared.name] = wanted[declared.name]
-        elif declared.name not in values:
-            values[declared.name] = declared.random_sample(seed)
-            seed += 1
 
 
 def _read_records(path: Path) -> list[dict[str, Any]]:

@@ -106,7 +106,9 @@ class OptunaBackend(Backend):
         return Proposal(trial.number, Config(family, hyperparameters, training), report)
 
     def tell(self, result: TrialResult) -> TrialResult:
-        trial = self._running.pop(result.number)
+        trial = self._running.pop(result.number, None)
+        if trial is None:
+            raise KeyError(f"no proposal numbered {result.number} is waiting for its result")
         entry = result.to_dict()
         if RERUN_ATTR in trial.user_attrs:
             entry["rerun_of"] = trial.user_attrs[RERUN_ATTR]
