@@ -9,8 +9,7 @@ from types import SimpleNamespace
 from _stub_trials import TWO_FAMILIES, scored
 
 from deepenough import models
-from deepenough._options import SearchOptions
-from deepenough._pipeline import VERDICT_MARGIN, _Budget
+from deepenough._budget import VERDICT_MARGIN, Budget
 from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.spaces import load_space
 
@@ -20,8 +19,9 @@ def trials_of(count: int, seconds: float = 1.0) -> list[TrialResult]:
 
 
 def test_the_search_ends_as_late_as_leaves_the_verdict_its_estimated_time() -> None:
-    budget = _Budget.start(SearchOptions(time_budget=100.0), started=1000.0)
+    budget = Budget.start(1000.0, time_budget=100.0)
     end = budget.search_end(lambda finished: 10.0 * len(finished))
+    assert callable(end)
     assert end([]) == 1080.0  # nothing to re-train yet: the latest end, 80% of the budget
     estimate = 2 * 10.0 * VERDICT_MARGIN
     assert end(trials_of(2)) == 1090.0 - estimate
@@ -29,7 +29,7 @@ def test_the_search_ends_as_late_as_leaves_the_verdict_its_estimated_time() -> N
     assert end(trials_of(9)) == 1040.0 + 1.0
     assert end(trials_of(9, seconds=15.0)) == 1040.0 + 15.0
     assert budget.search_deadline == 1080.0  # no trial trains past the latest end
-    assert _Budget.start(SearchOptions(), started=0.0).search_end(len) is None
+    assert Budget.start(0.0).search_end(len) is None
 
 
 def test_a_deadline_that_follows_the_trials_stops_the_search(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from deepenough._options import DEFAULT_TRIALS, SearchOptions, default_run_dir, parse_duration
+from deepenough._input import DataInput
+from deepenough._options import DEFAULT_TRIALS, SearchOptions
 from deepenough._pipeline import MODEL_FILE, SearchListener, run_search
 from deepenough.report import leaderboard
 
@@ -76,15 +77,17 @@ def search(
     Arguments mirror `automl search`; `time_budget` and `trial_timeout` take
     seconds or a string such as "10m". Runs land in `reports/<csv stem>/` unless `out` is given.
     """
-    options = SearchOptions(
+    data_input = DataInput.of(data)
+    options = SearchOptions.build(
+        data_input,
         target=target,
         task=task,
         metric=metric,
         space=space,
         trials=trials,
-        time_budget=parse_duration(time_budget),
+        time_budget=time_budget,
         test_data=test_data,
-        out=Path(out) if out is not None else default_run_dir(data),
+        out=out,
         seed=seed,
         resume=resume,
         overwrite=overwrite,
@@ -97,12 +100,8 @@ def search(
         folds=folds,
         repeats=repeats,
         max_params=max_params,
-        trial_timeout=parse_duration(trial_timeout, "--trial-timeout"),
-        command=f"deepenough.search({_describe(data)!r}, ...)",
+        trial_timeout=trial_timeout,
+        command=f"deepenough.search({data_input.describe()!r}, ...)",
     )
-    results = run_search(data, options, listener)
-    return SearchResult(options.out, results)
-
-
-def _describe(data: object) -> str:
-    return "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
+    results = run_search(options, listener)
+    return SearchResult(options.run_dir, results)

@@ -1,15 +1,12 @@
-"""Everything needed to reproduce a run: versions, seed, command and a hash of the data."""
+"""Everything needed to reproduce a run: versions, seed, command and the data's hash
+(`DataInput.sha256`)."""
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import sys
 from importlib import metadata
-from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 PACKAGES = ("deepenough", "keras", "tensorflow", "optuna", "numpy", "pandas", "scikit-learn")
 
@@ -22,18 +19,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return found
-
-
-def data_sha256(data: str | Path | pd.DataFrame) -> str:
-    digest = hashlib.sha256()
-    if isinstance(data, pd.DataFrame):
-        digest.update(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-        digest.update("\x1f".join(map(str, data.columns)).encode())
-    else:
-        with open(data, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def manifest(seed: int, command: str | None, data_hash: str, **extra: Any) -> dict[str, Any]:

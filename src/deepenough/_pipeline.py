@@ -9,22 +9,20 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from deepenough import models
-from deepenough._manifest import data_sha256, manifest
-from deepenough._options import SearchOptions, default_run_dir
+from deepenough._budget import Budget
+from deepenough._manifest import manifest
+from deepenough._options import SearchOptions
 from deepenough._rundir import open_run_directory
 from deepenough.backends import (
     BackendSettings,
-    Deadline,
     TrialResult,
     count_towards_total,
     make_backend,
@@ -43,16 +41,6 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "best_model.keras"
-SEARCH_SHARES = (0.4, 0.8)
-"""With --time-budget, the search stops between these shares of the budget: as late as
-leaves time for the paired re-training of its finalists so far (estimated from their
-trials, with `VERDICT_MARGIN`) before..."""
-VERDICT_END_SHARE = 0.9
-"""...this share, by which the verdict's re-training stops, leaving the rest for the
-refit and the report."""
-VERDICT_MARGIN = 1.2
-TRIALS_PER_BUDGET = 8
-"""With --time-budget, no trial may train for longer than 1/this of the budget."""
 TRIALS_IN_CHILD_PROCESS = True
 """Train trials in a recycled child process (see `train.TrialWorkers`); tests that
 replace a training function in this process turn it off."""
@@ -89,10 +77,10 @@ class Prepared:
     """The run directory's lock: `execute` releases it when the run is written."""
 
 
-def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared:
+def prepare(options: SearchOptions) -> Prepared:
     """Check every input, then open the run directory: bad input leaves nothing on disk."""
     dataset = load_dataset(
-        data,
+        options.data.path_or_frame,
         target=options.target,
         task=options.task,
         test_data=options.test_data,
@@ -107,23 +95,18 @@ def prepare(data: str | Path | pd.DataFrame, options: SearchOptions) -> Prepared
             fix="Add a family for that modality to the space.",
         )
     metric = get_metric(options.metric, dataset.spec.task)
-    run_dir = Path(options.out) if options.out else default_run_dir(data)
-    data_hash = data_sha256(data)
+    run_dir = options.run_dir
+    data_hash = options.data.sha256()
     if options.resume:
         _check_same_data(run_dir, data_hash)
     lock = open_run_directory(run_dir, resume=options.resume, overwrite=options.overwrite)
-    source = Path(data).name if isinstance(data, str | Path) else "DataFrame"
-    return Prepared(dataset, space, metric, run_dir, data_hash, source, lock)
+    return Prepared(dataset, space, metric, run_dir, data_hash, options.data.source, lock)
 
 
-def run_search(
-    data: str | Path | pd.DataFrame,
-    options: SearchOptions,
-    listener: SearchListener | None = None,
-) -> dict[str, Any]:
+def run_search(options: SearchOptions, listener: SearchListener | None = None) -> dict[str, Any]:
     """Search, export the best trial and write the run directory; returns results.json's dict."""
     started = time.monotonic()
-    return execute(prepare(data, options), options, listener, started=started)
+    return execute(prepare(options), options, listener, started=started)
 
 
 def execute(
@@ -144,7 +127,9 @@ def execute(
 def _execute(
     prepared: Prepared, options: SearchOptions, listener: SearchListener, started: float | None
 ) -> dict[str, Any]:
-    budget = _Budget.start(options, started)
+    budget = Budget.start(
+        started, time_budget=options.time_budget, trial_timeout=options.trial_timeout
+    )
     listener.on_stage("encoding features")
     train, validation = _pack(prepared.dataset)
     trials, status, stop_reason = _search(prepared, options, train, validation, budget, listener)
@@ -205,51 +190,6 @@ def _execute(
     return results
 
 
-@dataclass(frozen=True)
-class _Budget:
-    """When each stage must end under --time-budget (all None without one), and how long
-    one trial may train (the shorter of --trial-timeout and a share of the budget)."""
-
-    started: float
-    search_deadline: float | None = None
-    """No trial trains past this; the search itself ends earlier (`search_end`)."""
-    earliest_search_end: float | None = None
-    verdict_deadline: float | None = None
-    max_trial_seconds: float | None = None
-
-    @classmethod
-    def start(cls, options: SearchOptions, started: float | None) -> _Budget:
-        started = time.monotonic() if started is None else started
-        if not options.time_budget:
-            return cls(started, max_trial_seconds=options.trial_timeout)
-        share = options.time_budget / TRIALS_PER_BUDGET
-        earliest, latest = SEARCH_SHARES
-        return cls(
-            started,
-            search_deadline=started + latest * options.time_budget,
-            earliest_search_end=started + earliest * options.time_budget,
-            verdict_deadline=started + VERDICT_END_SHARE * options.time_budget,
-            max_trial_seconds=min(options.trial_timeout or share, share),
-        )
-
-    def search_end(self, verdict_seconds: Callable[[list[TrialResult]], float]) -> Deadline:
-        """When the search should stop given its finished trials: before the verdict's
-        estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget. New trials
-        start until the earliest share whatever the estimate (the end is at least that
-        plus the longest trial, which a trial needs left to start)."""
-        earliest, latest = self.earliest_search_end, self.search_deadline
-        verdict_end = self.verdict_deadline
-        if earliest is None or latest is None or verdict_end is None:  # no --time-budget
-            return None
-
-        def end(finished: list[TrialResult]) -> float:
-            wanted = verdict_end - VERDICT_MARGIN * verdict_seconds(finished)
-            longest = max((t.fit_seconds for t in finished), default=0.0)
-            return min(max(wanted, earliest + longest), latest)
-
-        return end
-
-
 def _pack(dataset: Dataset) -> tuple[PackedData, PackedData]:
     """Train and validation features packed once, for every trial."""
     encoder = models.build_encoder(dataset.spec)
@@ -264,7 +204,7 @@ def _search(
     options: SearchOptions,
     train: PackedData,
     validation: PackedData,
-    budget: _Budget,
+    budget: Budget,
     listener: SearchListener,
 ) -> tuple[list[TrialResult], str, str]:
     """Every finished trial, the run status, and why the search stopped."""

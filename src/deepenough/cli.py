@@ -183,18 +183,19 @@ def search(
 ) -> None:
     """Search architectures for DATA and export the best model with a report."""
     from deepenough._console import import_backend_quietly, print_summary, setup_logging
-    from deepenough._options import SearchOptions, default_run_dir, parse_duration
+    from deepenough._options import SearchOptions
 
     setup_logging(-1 if quiet else verbose)
-    options = SearchOptions(
+    options = SearchOptions.build(
+        data,
         target=target,
         task=task,
         metric=metric,
         space=space,
         trials=trials,
-        time_budget=parse_duration(time_budget),
+        time_budget=time_budget,
         test_data=test_data,
-        out=out or default_run_dir(data),
+        out=out,
         seed=seed,
         resume=resume,
         overwrite=overwrite,
@@ -207,7 +208,7 @@ def search(
         folds=folds,
         repeats=repeats,
         max_params=max_params,
-        trial_timeout=parse_duration(trial_timeout, "--trial-timeout"),
+        trial_timeout=trial_timeout,
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()
@@ -215,10 +216,10 @@ def search(
     from deepenough._console import ProgressListener
     from deepenough._pipeline import execute, prepare
 
-    prepared = prepare(data, options)
+    prepared = prepare(options)
     with ProgressListener() as listener:
         results = execute(prepared, options, listener, started=started)
-    print_summary(results, str(options.out))
+    print_summary(results, str(options.run_dir))
     if results["status"] == "interrupted":
         raise typer.Exit(EXIT_INTERRUPTED)
 
