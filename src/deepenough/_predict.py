@@ -53,6 +53,8 @@ def write_table(table: pd.DataFrame, output: Path | None) -> None:
 
 
 def rerender_report(run_dir: Path) -> Path:
+    """Write RUN_DIR's outputs again from its results.json, read through the results
+    contract; a missing, non-JSON or malformed file is a one-line `UserError`."""
     from deepenough.report import REPORT_FILE, RESULTS_FILE, read_results, write_outputs
 
     if not (run_dir / RESULTS_FILE).is_file():

@@ -9,6 +9,7 @@ change to results.json's contract:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -22,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 sys.path.insert(0, str(HERE.parent))
 from _frames import make_classification_frame, make_regression_frame  # noqa: E402
+
+from deepenough.results import Results  # noqa: E402
 
 SPACE = """\
 shallow_max_depth: 2
@@ -97,7 +100,7 @@ CASES = {
 }
 
 
-def make(name: str, work: Path) -> dict:
+def make(name: str, work: Path) -> Results:
     import deepenough
     from deepenough import _pipeline, models
     from deepenough.errors import SearchFailed
@@ -129,8 +132,10 @@ def make(name: str, work: Path) -> dict:
     except SearchFailed:
         pass  # the all-failed case: results.json is written all the same
     results = read_results(out)
-    results["manifest"]["command"] = f"automl search '{file_name}' --trials {options['trials']}"
-    return results
+    command = f"automl search '{file_name}' --trials {options['trials']}"
+    return dataclasses.replace(
+        results, manifest=dataclasses.replace(results.manifest, command=command)
+    )
 
 
 def main() -> None:
@@ -140,10 +145,10 @@ def main() -> None:
         for name in names:
             results = make(name, Path(work))
             path = FIXTURES / f"{name}.json"
-            path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+            path.write_text(json.dumps(results.to_dict(), indent=1, ensure_ascii=False) + "\n")
             print(
-                f"{path.relative_to(HERE.parents[1])}: {results['status']}, "
-                f"{len(results['trials'])} trials"
+                f"{path.relative_to(HERE.parents[1])}: {results.status}, "
+                f"{len(results.trials)} trials"
             )
 
 

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from deepenough.cli import app
+from deepenough.report import read_results
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = Path(__file__).parents[2] / "reports" / "examples" / "penguins" / "results.json"
@@ -92,7 +93,7 @@ def test_report_renders_without_errors_and_draws_every_plot(browser, tmp_path, c
     rows = browser.execute_script(
         "return document.querySelectorAll('#leaderboard tbody tr').length"
     )
-    assert rows == len(json.loads((run_dir / "results.json").read_text())["trials"])
+    assert rows == len(read_results(run_dir).trials)
     assert browser.execute_script("return window.__dialogs") == []
     browser.save_screenshot(str(run_dir / "report.png"))
     assert (run_dir / "report.png").stat().st_size > 10_000

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -5,9 +6,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
-from deepenough.report import dumps_results, leaderboard, parameter_importance, render_report
-from deepenough.report._plots import pareto_front
+from deepenough._predict import rerender_report
+from deepenough.cli import app
+from deepenough.errors import UserError
+from deepenough.report import (
+    dumps_results,
+    leaderboard,
+    parameter_importance,
+    read_results,
+    render_report,
+    write_outputs,
+)
+from deepenough.report._search_plots import pareto_front
+from deepenough.results import (
+    Export,
+    Finalist,
+    History,
+    MetricInfo,
+    Results,
+    Rope,
+    TrialRecord,
+    VerdictEvidence,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def trial(number, status, value, depth=1, n_params=100, error=None):
@@ -27,47 +51,74 @@ def trial(number, status, value, depth=1, n_params=100, error=None):
     }
 
 
+def scored_trial(number, value, n_params=100, **fields):
+    return TrialRecord(
+        number=number, family="mlp", status="complete", value=value, n_params=n_params, **fields
+    )
+
+
+def with_trial(results, number, **changes):
+    """`results` with trial `number` changed."""
+    trials = tuple(
+        dataclasses.replace(t, **changes) if t.number == number else t for t in results.trials
+    )
+    return dataclasses.replace(results, trials=trials)
+
+
 @pytest.fixture
 def results():
-    return {
-        "schema_version": 1,
-        "status": "complete",
-        "stop_reason": "trial count reached",
-        "backend": "optuna",
-        "space": {"source": "built-in space 'default'"},
-        "task": "classification",
-        "target": "y",
-        "metric": {"name": "accuracy", "direction": "maximize"},
-        "trials": [
-            trial(0, "complete", 0.80),
-            trial(1, "failed", None, error="NonFiniteLoss: boom"),
-            trial(2, "complete", 0.90, depth=4, n_params=900),
-            trial(3, "pruned", 0.95),
-            trial(4, "complete", 0.90, depth=0, n_params=40),
-        ],
-        "best": {"trial": 4, "value": 0.9},
-        "export": None,
-        "verdict": None,
-        "test": {"accuracy": 0.88},
-        "data": {
-            "source": "<b>x</b>.csv",
-            "rows": 100,
-            "split": {"train": 60, "validation": 20, "test": 20},
-            "task_reason": "labels",
-            "modality": "tabular",
-            "modality_reason": "the columns do not form numbered runs of one length",
-            "columns": [
-                {
-                    "name": "<script>alert(1)</script>",
-                    "kind": "numeric",
-                    "missing": 0,
-                    "unique": 5,
-                    "dropped": None,
-                }
+    return Results.from_dict(
+        {
+            "schema_version": 1,
+            "status": "complete",
+            "stop_reason": "trial count reached",
+            "backend": "optuna",
+            "space": {
+                "source": "built-in space 'default'",
+                "families": ["mlp"],
+                "shallow_max_depth": 2,
+            },
+            "task": "classification",
+            "target": "y",
+            "metric": {"name": "accuracy", "direction": "maximize"},
+            "trials": [
+                trial(0, "complete", 0.80),
+                trial(1, "failed", None, error="NonFiniteLoss: boom"),
+                trial(2, "complete", 0.90, depth=4, n_params=900),
+                trial(3, "pruned", 0.95),
+                trial(4, "complete", 0.90, depth=0, n_params=40),
             ],
-        },
-        "manifest": {"command": "automl search x.csv", "seed": 0, "data_sha256": "ab" * 32},
-    }
+            "best": {"trial": 4, "value": 0.9},
+            "export": None,
+            "verdict": None,
+            "test": {"accuracy": 0.88},
+            "data": {
+                "source": "<b>x</b>.csv",
+                "rows": 100,
+                "target": "y",
+                "task": "classification",
+                "split": {"train": 60, "validation": 20, "test": 20},
+                "task_reason": "labels",
+                "modality": "tabular",
+                "modality_reason": "the columns do not form numbered runs of one length",
+                "columns": [
+                    {
+                        "name": "<script>alert(1)</script>",
+                        "kind": "numeric",
+                        "missing": 0,
+                        "unique": 5,
+                        "dropped": None,
+                    }
+                ],
+            },
+            "manifest": {
+                "versions": {"deepenough": "0"},
+                "command": "automl search x.csv",
+                "seed": 0,
+                "data_sha256": "ab" * 32,
+            },
+        }
+    )
 
 
 def test_leaderboard_ranks_complete_then_pruned_then_failed(results) -> None:
@@ -80,12 +131,20 @@ def test_leaderboard_ranks_complete_then_pruned_then_failed(results) -> None:
 
 
 def test_finalists_rank_first_with_the_spread_of_their_paired_scores(results) -> None:
-    results["verdict"] = {
-        "shallow": {"trial": 0, "scores": [0.8, 0.9, 1.0]},
-        "deep": {"trial": 2, "scores": [0.7, 0.7, 0.7]},
-    }
-    results["export"] = {"trial": 2}
-    table = leaderboard(results)
+    verdict = VerdictEvidence(
+        decision="inconclusive",
+        headline="inconclusive",
+        folds=3,
+        repeats=1,
+        paired_folds=3,
+        rope=Rope(value=0.01, rule="1 point of accuracy"),
+        shallow=Finalist(trial=0, family="mlp", depth=1, scores=(0.8, 0.9, 1.0)),
+        deep=Finalist(trial=2, family="mlp", depth=4, scores=(0.7, 0.7, 0.7)),
+    )
+    export = Export(
+        trial=2, reason="deep finalist", file="best_model.keras", epochs=3, fit_seconds=1
+    )
+    table = leaderboard(dataclasses.replace(results, verdict=verdict, export=export))
     assert table["trial"].tolist()[:2] == [2, 0]  # the exported one first, whatever its mean
     assert table.loc[1, "paired_mean"] == pytest.approx(0.9)
     assert table.loc[1, "paired_sd"] == pytest.approx(0.1)
@@ -95,51 +154,50 @@ def test_finalists_rank_first_with_the_spread_of_their_paired_scores(results) ->
 
 def test_pareto_front_keeps_trials_no_smaller_one_beats() -> None:
     trials = [
-        {"n_params": 10, "value": 0.5},
-        {"n_params": 20, "value": 0.4},  # bigger and worse: off the front
-        {"n_params": 30, "value": 0.7},
-        {"n_params": 30, "value": 0.6},
-        {"n_params": 50, "value": 0.9},
+        scored_trial(0, 0.5, n_params=10),
+        scored_trial(1, 0.4, n_params=20),  # bigger and worse: off the front
+        scored_trial(2, 0.7, n_params=30),
+        scored_trial(3, 0.6, n_params=30),
+        scored_trial(4, 0.9, n_params=50),
     ]
-    assert [t["value"] for t in pareto_front(trials, maximize=True)] == [0.5, 0.7, 0.9]
-    assert [t["value"] for t in pareto_front(trials, maximize=False)] == [0.5, 0.4]
+    assert [t.value for t in pareto_front(trials, maximize=True)] == [0.5, 0.7, 0.9]
+    assert [t.value for t in pareto_front(trials, maximize=False)] == [0.5, 0.4]
 
 
 def test_importance_finds_the_hyperparameter_that_decides_the_score() -> None:
     rng = np.random.default_rng(0)
     trials = [
-        {
-            "status": "complete",
-            "depth": int(rng.integers(0, 6)),
-            "hyperparameters": {
+        scored_trial(
+            number,
+            float(-((np.log10(lr) + 2) ** 2)),
+            depth=int(rng.integers(0, 6)),
+            hyperparameters={
                 "family": "mlp",
                 "learning_rate": float(lr),
                 "batch_size": 32,
                 "activation": str(rng.choice(["relu", "tanh"])),
             },
-            "value": float(-((np.log10(lr) + 2) ** 2)),
-        }
-        for lr in 10 ** rng.uniform(-4, 0, size=30)
+        )
+        for number, lr in enumerate(10 ** rng.uniform(-4, 0, size=30))
     ]
     found = parameter_importance(trials, "maximize")
-    assert found["trials"] == 30
-    assert set(found["importance"]) == {"learning_rate", "depth", "activation"}  # varied ones
-    assert next(iter(found["importance"])) == "learning_rate"
-    assert sum(found["importance"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert found is not None and found.trials == 30
+    assert set(found.importance) == {"learning_rate", "depth", "activation"}  # varied ones
+    assert next(iter(found.importance)) == "learning_rate"
+    assert sum(found.importance.values()) == pytest.approx(1.0, abs=1e-3)
     assert parameter_importance(trials[:4], "maximize") is None
-    for trial in trials:  # every trial scored the same (ROC AUC 1 on wine): nothing to split
-        trial["value"] = 1.0
-    assert parameter_importance(trials, "maximize") is None
+    # every trial scored the same (ROC AUC 1 on wine): nothing to split
+    same = [dataclasses.replace(t, value=1.0) for t in trials]
+    assert parameter_importance(same, "maximize") is None
 
 
 def test_minimised_metrics_rank_smallest_first(results) -> None:
-    results["metric"] = {"name": "rmse", "direction": "minimize"}
+    results = dataclasses.replace(results, metric=MetricInfo(name="rmse", direction="minimize"))
     assert leaderboard(results)["trial"].tolist()[:3] == [0, 4, 2]
 
 
 def test_results_json_is_strict_json(results) -> None:
-    results["trials"][0]["value"] = float("nan")
-    text = dumps_results(results)
+    text = dumps_results(with_trial(results, 0, value=float("nan")))
     assert json.loads(text)["trials"][0]["value"] is None
     assert "NaN" not in text
 
@@ -160,14 +218,43 @@ def test_report_is_self_contained_and_escapes_data_strings(results) -> None:
 
 
 def test_a_hundred_trial_report_stays_under_8_mb() -> None:
-    results = json.loads((Path(__file__).parent / "fixtures" / "classification.json").read_text())
-    model = results["trials"][0]
-    epochs = [round(0.5 + i / 250, 6) for i in range(100)]  # 100 epochs, full precision
-    results["trials"] = [
-        model
-        | {"number": n, "value": 0.9 - n / 1000, "history": {"train": epochs, "validation": epochs}}
+    results = Results.from_dict(json.loads((FIXTURES / "classification.json").read_text()))
+    model = results.trials[0]
+    epochs = tuple(round(0.5 + i / 250, 6) for i in range(100))  # 100 epochs, full precision
+    trials = tuple(
+        dataclasses.replace(
+            model, number=n, value=0.9 - n / 1000, history=History(train=epochs, validation=epochs)
+        )
         for n in range(100)
-    ]
-    html = render_report(results)
+    )
+    html = render_report(dataclasses.replace(results, trials=trials))
     assert len(html.encode()) < 8 * 2**20
     assert html.count("<tr class=") >= 100
+
+
+def test_reasons_come_from_the_trial_extras(results) -> None:
+    results = with_trial(results, 0, extra={"time_capped": True})
+    results = with_trial(results, 2, status="interrupted")
+    results = with_trial(results, 4, extra={"rerun_of": 2})
+    reasons = dict(zip(*(leaderboard(results)[c] for c in ("trial", "reason")), strict=True))
+    assert reasons[0] == "stopped after epoch 1 by the per-trial time limit"
+    assert reasons[2] == "interrupted; trained again as trial 4"
+    assert reasons[4] == "trains the config of interrupted trial 2 again"
+
+
+def test_outputs_read_back_as_the_records_they_were_written_from(results, tmp_path) -> None:
+    write_outputs(tmp_path, results)
+    assert read_results(tmp_path) == results
+    assert len(pd.read_csv(tmp_path / "leaderboard.csv")) == len(results.trials)
+    assert (tmp_path / "report.html").read_text() == render_report(results)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"[1, 2]", b'{"status": 1}'])
+def test_a_broken_results_json_is_a_one_line_user_error(tmp_path, content) -> None:
+    (tmp_path / "results.json").write_bytes(content)
+    with pytest.raises(UserError, match=r"results\.json") as raised:
+        rerender_report(tmp_path)
+    assert "\n" not in str(raised.value)
+    assert not (tmp_path / "report.html").exists()
+    done = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert done.exit_code == 2 and "Traceback" not in done.output

@@ -1,8 +1,11 @@
-"""A self-contained HTML report rendered from results.json alone (Plotly inlined once)."""
+"""A self-contained HTML report rendered from the results records alone (Plotly inlined
+once), with the figures in page order."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -10,8 +13,10 @@ import jinja2
 import pandas as pd
 import plotly.offline
 
+from deepenough.report import _search_plots, _verdict_plots
 from deepenough.report._leaderboard import leaderboard
-from deepenough.report._plots import all_plots
+from deepenough.report._plots import Plot
+from deepenough.results import ClassCost, DataProfile, Finalist, FitGap, Results, VerdictEvidence
 
 LOAD_SNIPPET = """\
 import keras, pandas as pd
@@ -31,25 +36,76 @@ LEADING_COLUMNS = (
 TRAILING_COLUMNS = ("n_params", "fit_seconds", "best_epoch", "reason")
 TEXT_COLUMNS = {"status", "family", "depth_class", "reason"}
 
+BUILDERS: tuple[Callable[[Results], Plot | None], ...] = (
+    _search_plots.score_by_depth,
+    _search_plots.score_by_size,
+    _verdict_plots.crossover,
+    _verdict_plots.learning_curves,
+    _search_plots.optimisation_history,
+    _search_plots.importance,
+    _verdict_plots.test_set,
+    _verdict_plots.residuals,
+)
+"""The report's figures in page order; a builder returns None for a figure the run's
+kind has no use for (residuals of a classifier)."""
 
-def render_report(results: dict[str, Any]) -> str:
+
+@dataclass(frozen=True)
+class FinalistRow:
+    """A row of the verdict's finalists table."""
+
+    depth_class: str
+    finalist: Finalist
+    cost: ClassCost | None = None
+    memorisation: FitGap | None = None
+
+
+def render_report(results: Results) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         results=results,
-        metric=results["metric"],
-        verdict=results.get("verdict"),
+        metric=results.metric,
+        verdict=results.verdict,
+        finalists=_finalist_rows(results.verdict),
         leaderboard=_leaderboard_view(results),
         plots=all_plots(results),
-        classes=_class_balance(results.get("data") or {}),
+        classes=_class_balance(results.data),
         load_snippet=LOAD_SNIPPET,
         plotly_js=plotly.offline.get_plotlyjs(),
     )
 
 
-def _leaderboard_view(results: dict[str, Any]) -> dict[str, Any]:
+def all_plots(results: Results) -> list[Plot]:
+    return [plot for builder in BUILDERS if (plot := builder(results)) is not None]
+
+
+def _finalist_rows(verdict: VerdictEvidence | None) -> list[FinalistRow]:
+    """Linear, shallow and deep finalists, each with its cost and memorisation gap (these
+    are measured for shallow and deep only)."""
+    if verdict is None:
+        return []
+    cost, gaps = verdict.cost, verdict.memorisation
+    candidates = (
+        ("linear", verdict.linear, None, None),
+        (
+            "shallow",
+            verdict.shallow,
+            cost.shallow if cost else None,
+            gaps.shallow if gaps else None,
+        ),
+        ("deep", verdict.deep, cost.deep if cost else None, gaps.deep if gaps else None),
+    )
+    return [
+        FinalistRow(depth_class, finalist, class_cost, gap)
+        for depth_class, finalist, class_cost, gap in candidates
+        if finalist is not None
+    ]
+
+
+def _leaderboard_view(results: Results) -> dict[str, Any]:
     """Columns in reading order, and rows whose cells carry a sortable value and a text."""
     table = leaderboard(results)
-    metric = results["metric"]["name"]
+    metric = results.metric.name
     paired = "paired_mean" in table.columns
     scores = (metric, "paired") if paired else (metric,)
     rest = [
@@ -105,8 +161,8 @@ def _paired_cell(mean: float | None, sd: float | None) -> dict[str, Any]:
     return {"text": text, "sort": repr(mean)}
 
 
-def _class_balance(data: dict[str, Any]) -> list[dict[str, Any]]:
-    counts = data.get("classes") or {}
+def _class_balance(data: DataProfile) -> list[dict[str, Any]]:
+    counts = data.classes or {}
     total = sum(counts.values())
     return [
         {"label": label, "rows": n, "share": n / total if total else 0.0}

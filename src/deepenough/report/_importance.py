@@ -1,6 +1,6 @@
 """Which hyperparameters mattered: Optuna's fANOVA evaluator on the finished trials.
 
-Computed from results.json's trial entries, not from a backend's study, so every backend
+Computed from results.json's trial records, not from a backend's study, so every backend
 gets the same analysis. A family's own hyperparameters exist only in that family's trials,
 so the analysis covers those every complete trial shares (family, depth, learning rate,
 batch size, and a single family's own ones when the space has one family).
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import optuna
 from optuna.distributions import (
@@ -22,6 +22,8 @@ from optuna.distributions import (
     IntDistribution,
 )
 
+from deepenough.results import Importance, TrialRecord
+
 logger = logging.getLogger(__name__)
 
 MIN_TRIALS = 5
@@ -29,13 +31,14 @@ MIN_TRIALS = 5
 EVALUATOR = "fANOVA (Optuna's FanovaImportanceEvaluator)"
 
 
-def parameter_importance(trials: list[dict[str, Any]], direction: str) -> dict[str, Any] | None:
-    """{"evaluator", "trials", "importance": {name: share}} over complete trials (shares sum
-    to 1, largest first), or None when too few trials completed, or when nothing varied:
-    no hyperparameter, or no score (every trial at an accuracy of 1, say, where fANOVA's
-    forest has no variance to split)."""
-    complete = [t for t in trials if t["status"] == "complete" and t["value"] is not None]
-    if len(complete) < MIN_TRIALS or len({t["value"] for t in complete}) < 2:
+def parameter_importance(
+    trials: Sequence[TrialRecord], direction: Literal["maximize", "minimize"]
+) -> Importance | None:
+    """fANOVA over the complete trials (shares sum to 1, largest first), or None when too
+    few trials completed, or when nothing varied: no hyperparameter, or no score (every
+    trial at an accuracy of 1, say, where fANOVA's forest has no variance to split)."""
+    complete = [t for t in trials if t.status == "complete" and t.value is not None]
+    if len(complete) < MIN_TRIALS or len({t.value for t in complete}) < 2:
         return None
     params = [_params(t) for t in complete]
     distributions = _distributions(params)
@@ -48,7 +51,7 @@ def parameter_importance(trials: list[dict[str, Any]], direction: str) -> dict[s
             optuna.trial.create_trial(
                 params={k: _value(p[k], d) for k, d in distributions.items()},
                 distributions=distributions,
-                value=t["value"],
+                value=t.value,
             )
             for p, t in zip(params, complete, strict=True)
         ]
@@ -62,11 +65,11 @@ def parameter_importance(trials: list[dict[str, Any]], direction: str) -> dict[s
     except (RuntimeError, ValueError) as error:  # an extra for the report: never fatal
         logger.warning("hyperparameter importance not computed: %s", error)
         return None
-    return {
-        "evaluator": EVALUATOR,
-        "trials": len(complete),
-        "importance": {name: round(float(share), 4) for name, share in shares.items()},
-    }
+    return Importance(
+        evaluator=EVALUATOR,
+        trials=len(complete),
+        importance={name: round(float(share), 4) for name, share in shares.items()},
+    )
 
 
 @contextmanager
@@ -81,8 +84,8 @@ def _quiet_optuna() -> Iterator[None]:
         optuna_logger.setLevel(level)
 
 
-def _params(trial: dict[str, Any]) -> dict[str, Any]:
-    return {**trial["hyperparameters"], "depth": trial["depth"]}
+def _params(trial: TrialRecord) -> dict[str, Any]:
+    return {**trial.hyperparameters, "depth": trial.depth}
 
 
 def _distributions(params: list[dict[str, Any]]) -> dict[str, BaseDistribution]:

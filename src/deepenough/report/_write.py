@@ -1,4 +1,5 @@
-"""Write a run's outputs (results.json, leaderboard.csv, report.html), each atomically."""
+"""Write a run's outputs (results.json, leaderboard.csv, report.html), each atomically,
+and read results.json back as its typed records."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any
 from deepenough._files import atomic_path, write_text_atomic
 from deepenough.report._html import render_report
 from deepenough.report._leaderboard import leaderboard
+from deepenough.results import Results, ResultsError
 
 RESULTS_FILE = "results.json"
 LEADERBOARD_FILE = "leaderboard.csv"
 REPORT_FILE = "report.html"
 
 
-def write_outputs(run_dir: Path, results: dict[str, Any]) -> None:
+def write_outputs(run_dir: Path, results: Results) -> None:
     """results.json first, then the files derived from it."""
     write_text_atomic(run_dir / RESULTS_FILE, dumps_results(results))
     with atomic_path(run_dir / LEADERBOARD_FILE) as temporary:
@@ -24,13 +26,23 @@ def write_outputs(run_dir: Path, results: dict[str, Any]) -> None:
     write_text_atomic(run_dir / REPORT_FILE, render_report(results))
 
 
-def read_results(run_dir: Path) -> dict[str, Any]:
-    return json.loads((Path(run_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
+def read_results(run_dir: Path) -> Results:
+    """RUN_DIR's results.json as records; a file that is not JSON, or not the contract's
+    shape, raises a one-line `ResultsError` (a `UserError`) that names it."""
+    path = Path(run_dir) / RESULTS_FILE
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ResultsError(
+            f"{path} is not JSON ({error})",
+            fix="Re-run the search to write a new results.json.",
+        ) from None
+    return Results.from_dict(entry)
 
 
-def dumps_results(results: dict[str, Any]) -> str:
+def dumps_results(results: Results) -> str:
     """Strict JSON: NaN and infinity become null so every JSON reader accepts the file."""
-    return json.dumps(_finite(results), indent=2, ensure_ascii=False, allow_nan=False)
+    return json.dumps(_finite(results.to_dict()), indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def _finite(value: Any) -> Any:
