@@ -332,7 +332,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
             overwrite=True,
             modality=task.modality,
             image_shape=task.image_shape,
-        ).results
+        ).results.to_dict()
     except Exception as error:  # a failed run is a miss to report, not a crash
         summary |= {"decision": "failed", "error": f"{type(error).__name__}: {error}"[:500]}
         summary["wall_seconds"] = round(time.monotonic() - started, 1)

@@ -9,6 +9,7 @@ import pytest
 
 import deepenough
 from deepenough.errors import SearchFailed
+from deepenough.results import MetricInfo
 
 
 def test_search_a_dataframe_then_resume_to_the_study_total(
@@ -20,7 +21,7 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
     )
     assert first.run_dir == out
     assert len(first.leaderboard) == 2 and first.leaderboard["rank"].tolist() == [1, 2]
-    assert first.results["metric"] == {"name": "rmse", "direction": "minimize"}
+    assert first.results.metric == MetricInfo(name="rmse", direction="minimize")
     prediction = first.best_model.predict(
         {c: regression_frame[c].to_numpy() for c in ("a", "b")}
         | {"kind": regression_frame["kind"].to_numpy(dtype=object)},
@@ -38,9 +39,9 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
         folds=2,
         repeats=1,
     )
-    trials = resumed.results["trials"]
-    assert [t["number"] for t in trials] == [0, 1, 2]
-    assert trials[:2] == first.results["trials"]  # earlier trials kept as they were
+    trials = resumed.results.trials
+    assert [t.number for t in trials] == [0, 1, 2]
+    assert trials[:2] == first.results.trials  # earlier trials kept as they were
 
 
 def test_resume_with_different_data_is_refused(tmp_path, regression_frame, tiny_space) -> None:
@@ -109,8 +110,8 @@ def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
     result = deepenough.search(
         frame, space=space, trials=3, out=tmp_path / "run", folds=2, repeats=1
     )
-    assert result.results["data"]["modality"] == "sequence"
-    assert {t["family"] for t in result.results["trials"]} <= {"cnn", "rnn"}
+    assert result.results.data.modality == "sequence"
+    assert {t.family for t in result.results.trials} <= {"cnn", "rnn"}
     assert "t0" in result.best_model.input  # one raw input per column, reshaped inside
     assert "sequence" in result.report_path.read_text()
 
@@ -136,14 +137,13 @@ def test_the_same_seed_gives_the_same_leaderboard(
         for name in ("first", "second")
     ]
     first, second = (run.results for run in runs)
-    assert first["manifest"]["seed"] == 3
-    assert [t["hyperparameters"] for t in first["trials"]] == [
-        t["hyperparameters"] for t in second["trials"]
-    ]
-    assert [t["value"] for t in first["trials"]] == pytest.approx(
-        [t["value"] for t in second["trials"]], abs=REPRODUCIBLE_TOLERANCE
+    assert first.manifest.seed == 3
+    assert [t.hyperparameters for t in first.trials] == [t.hyperparameters for t in second.trials]
+    assert [t.value for t in first.trials] == pytest.approx(
+        [t.value for t in second.trials], abs=REPRODUCIBLE_TOLERANCE
     )
-    assert first["verdict"]["decision"] == second["verdict"]["decision"]
+    assert first.verdict and second.verdict
+    assert first.verdict.decision == second.verdict.decision
     assert runs[0].leaderboard["trial"].tolist() == runs[1].leaderboard["trial"].tolist()
 
 
@@ -159,13 +159,15 @@ def test_models_over_the_parameter_budget_are_rejected_before_training(
         folds=2,
         repeats=1,
     ).results
-    trials = results["trials"]
-    assert {t["status"] for t in trials if t["n_params"] <= 60} == {"complete"}
-    rejected = [t for t in trials if t["n_params"] > 60]
+    trials = results.trials
+    assert {t.status for t in trials if (t.n_params or 0) <= 60} == {"complete"}
+    rejected = [t for t in trials if (t.n_params or 0) > 60]
     assert rejected, "the deep reference config is over 60 parameters"
     for trial in rejected:
-        assert trial["status"] == "failed" and trial["history"]["validation"] == []
-        assert trial["error"].endswith(f"{trial['n_params']:,} parameters exceed --max-params 60")
+        assert trial.status == "failed" and trial.history.validation == ()
+        assert trial.error and trial.error.endswith(
+            f"{trial.n_params:,} parameters exceed --max-params 60"
+        )
 
 
 def test_a_failed_export_keeps_the_trials_and_the_verdict(
@@ -197,13 +199,14 @@ def test_a_kerastuner_hyperband_search_runs_end_to_end_and_resumes(
     out = tmp_path / "run"
     options = {"space": tiny_space, "out": out, "backend": "kerastuner", "tuner": "hyperband"}
     first = deepenough.search(classification_frame, trials=4, folds=2, repeats=1, **options)
-    assert first.results["backend"] == "kerastuner" and (out / "kerastuner").is_dir()
+    assert first.results.backend == "kerastuner" and (out / "kerastuner").is_dir()
     assert not (out / "study.journal").exists()
-    trials = first.results["trials"]
-    assert len(trials) == 4 and {t["status"] for t in trials} == {"complete"}
-    assert {t.get("epoch_budget") for t in trials} == {2}  # Hyperband sized to 4 trials
-    assert all(t["hyperparameters"]["max_epochs"] == 3 for t in trials)
-    assert first.results["verdict"]["decision"] in {"shallow", "deep", "inconclusive"}
+    trials = first.results.trials
+    assert len(trials) == 4 and {t.status for t in trials} == {"complete"}
+    assert {t.extra.get("epoch_budget") for t in trials} == {2}  # Hyperband sized to 4 trials
+    assert all(t.hyperparameters["max_epochs"] == 3 for t in trials)
+    assert first.results.verdict
+    assert first.results.verdict.decision in {"shallow", "deep", "inconclusive"}
     assert (out / "report.html").exists()
     model = keras.saving.load_model(out / "best_model.keras")  # plain Keras, raw columns
     assert len(model.inputs) == classification_frame.shape[1] - 1
@@ -211,5 +214,5 @@ def test_a_kerastuner_hyperband_search_runs_end_to_end_and_resumes(
     resumed = deepenough.search(
         classification_frame, trials=6, folds=2, repeats=1, resume=True, **options
     )
-    assert [t["number"] for t in resumed.results["trials"]] == list(range(6))
-    assert resumed.results["trials"][:4] == trials
+    assert [t.number for t in resumed.results.trials] == list(range(6))
+    assert resumed.results.trials[:4] == trials

@@ -13,22 +13,24 @@ from deepenough._input import DataInput
 from deepenough._options import DEFAULT_TRIALS, SearchOptions
 from deepenough._pipeline import MODEL_FILE, SearchListener, run_search
 from deepenough.report import leaderboard
+from deepenough.results import Results, VerdictEvidence
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A finished run: its directory, results.json as a dict, and views of it."""
+    """A finished run: its directory, results.json as typed records, and views of it."""
 
     run_dir: Path
-    results: dict[str, Any] = field(repr=False)
+    results: Results = field(repr=False)
 
     @cached_property
     def leaderboard(self) -> pd.DataFrame:
         return leaderboard(self.results)
 
     @property
-    def verdict(self) -> dict[str, Any] | None:
-        return self.results.get("verdict")
+    def verdict(self) -> VerdictEvidence | None:
+        """The decision and its evidence (None when no trial was scored)."""
+        return self.results.verdict
 
     @property
     def model_path(self) -> Path:

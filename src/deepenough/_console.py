@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -19,19 +20,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from deepenough._native import import_backend_quietly
+from deepenough.results import Results
 
 if TYPE_CHECKING:
     from deepenough.backends import TrialResult
-
-__all__ = [
-    "ProgressListener",
-    "console",
-    "import_backend_quietly",
-    "print_summary",
-    "setup_logging",
-    "stdout",
-]
 
 console = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
@@ -85,44 +77,46 @@ class ProgressListener:
         self.progress.update(self.task, advance=1, best=shown)
 
 
-def print_summary(results: dict[str, Any], run_dir: str) -> None:
-    metric = results["metric"]["name"]
-    trials = results["trials"]
-    statuses = ("complete", "pruned", "failed", "interrupted")
-    counts = {s: sum(t["status"] == s for t in trials) for s in statuses}
-    best = next(t for t in trials if t["number"] == results["best"]["trial"])
+def print_summary(results: Results, run_dir: str) -> None:
+    """The run in a few lines: status, trials, test scores, the verdict and its evidence,
+    the exported model, and where the files are."""
+    verdict, export, best = results.verdict, results.export, results.best
+    assert verdict and export and best, "a summary is printed for an exported run"
+    metric = results.metric.name
+    counts = Counter(t.status for t in results.trials)
+    exported = results.trial(best.trial)
     table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("status", results["status"])
-    table.add_row("task", f"{results['task']} of {results['target']!r}")
+    table.add_row("status", results.status)
+    table.add_row("task", f"{results.task} of {results.target!r}")
     table.add_row(
         "trials",
-        f"{len(trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
+        f"{len(results.trials)} ({counts['complete']} complete, {counts['pruned']} pruned, "
         f"{counts['failed']} failed"
         + (f", {counts['interrupted']} interrupted" if counts["interrupted"] else "")
-        + f"); stopped: {results['stop_reason']}",
+        + f"); stopped: {results.stop_reason}",
     )
-    test = ", ".join(f"{k} {v:.4f}" for k, v in results["test"].items() if v is not None)
+    test = ", ".join(f"{k} {v:.4f}" for k, v in results.test.items() if v is not None)
     table.add_row("test", test)
-    verdict = results["verdict"]
-    table.add_row("verdict", f"[bold]{escape(verdict['headline'])}[/bold]")
-    if verdict["probabilities"]:
-        p, (lo, hi) = verdict["probabilities"], verdict["interval"]
+    table.add_row("verdict", f"[bold]{escape(verdict.headline)}[/bold]")
+    p, interval = verdict.probabilities, verdict.interval
+    if p and interval and verdict.difference is not None:
+        lo, hi = interval
         table.add_row(
             "evidence",
-            f"deep's advantage over the {verdict.get('against') or 'shallow'} finalist in "
-            f"{metric} {verdict['difference']:+.4f} (95% interval {lo:+.4f} to "
-            f"{hi:+.4f}, ROPE ±{verdict['rope']['value']:.4g}); P(deep better) "
-            f"{p['deep_better']:.2f}, P(equivalent) {p['equivalent']:.2f}, P(shallow better) "
-            f"{p['shallow_better']:.2f}",
+            f"deep's advantage over the {verdict.against or 'shallow'} finalist in "
+            f"{metric} {verdict.difference:+.4f} (95% interval {lo:+.4f} to "
+            f"{hi:+.4f}, ROPE ±{verdict.rope.value:.4g}); P(deep better) "
+            f"{p.deep_better:.2f}, P(equivalent) {p.equivalent:.2f}, P(shallow better) "
+            f"{p.shallow_better:.2f}",
         )
-    if verdict["linear_suffices"]:
+    if verdict.linear_suffices:
         table.add_row("linear", "a linear model is within the ROPE of the best")
     table.add_row(
         "exported",
-        f"trial {best['number']}: {best['family']} depth {best['depth']}, "
-        f"{best['n_params']:,} parameters ({escape(results['export']['reason'])})",
+        f"trial {exported.number}: {exported.family} depth {exported.depth}, "
+        f"{exported.n_params or 0:,} parameters ({escape(export.reason)})",
     )
     table.add_row("report", f"{run_dir}/report.html")
-    table.add_row("model", f"{run_dir}/best_model.keras")
+    table.add_row("model", f"{run_dir}/{export.file}")
     console.print(table)
-    console.print(f"Next: automl predict {run_dir}/best_model.keras NEW.csv -o predictions.csv")
+    console.print(f"Next: automl predict {run_dir}/{export.file} NEW.csv -o predictions.csv")

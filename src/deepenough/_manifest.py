@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import platform
 import sys
+from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any
+
+from deepenough.results import Manifest
 
 PACKAGES = ("deepenough", "keras", "tensorflow", "optuna", "numpy", "pandas", "scikit-learn")
 
@@ -21,11 +23,13 @@ def versions() -> dict[str, str]:
     return found
 
 
-def manifest(seed: int, command: str | None, data_hash: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "versions": versions(),
-        "seed": seed,
-        "command": command or " ".join(sys.argv),
-        "data_sha256": data_hash,
-        **extra,
-    }
+def manifest(seed: int, command: str | None, data_hash: str, *, requested_trials: int) -> Manifest:
+    """The manifest of a run finishing now (its wall time is added after the export)."""
+    return Manifest(
+        versions=versions(),
+        seed=seed,
+        command=command or " ".join(sys.argv),
+        data_sha256=data_hash,
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        requested_trials=requested_trials,
+    )

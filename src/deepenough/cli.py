@@ -182,7 +182,8 @@ def search(
     quiet: Quiet = False,
 ) -> None:
     """Search architectures for DATA and export the best model with a report."""
-    from deepenough._console import import_backend_quietly, print_summary, setup_logging
+    from deepenough._console import print_summary, setup_logging
+    from deepenough._native import import_backend_quietly
     from deepenough._options import SearchOptions
 
     setup_logging(-1 if quiet else verbose)
@@ -220,7 +221,7 @@ def search(
     with ProgressListener() as listener:
         results = execute(prepared, options, listener, started=started)
     print_summary(results, str(options.run_dir))
-    if results["status"] == "interrupted":
+    if results.status == "interrupted":
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
@@ -240,7 +241,8 @@ def predict(
     quiet: Quiet = False,
 ) -> None:
     """Predict DATA with an exported model; writes one row per input row."""
-    from deepenough._console import import_backend_quietly, setup_logging
+    from deepenough._console import setup_logging
+    from deepenough._native import import_backend_quietly
 
     setup_logging(-1 if quiet else verbose)
     from deepenough._predict import load_exported_model, predictions_table, write_table

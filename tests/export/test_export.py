@@ -53,8 +53,8 @@ def test_test_set_is_scored_by_the_saved_file(classifier) -> None:
     assert report.test["accuracy"] == pytest.approx(accuracy)
     assert set(report.test) == {"accuracy", "balanced_accuracy", "roc_auc"}
     assert not list(report.path.parent.glob(".*partial*"))
-    confusion = np.array(report.test_predictions["confusion"])  # rows actual, columns predicted
-    assert report.test_predictions["labels"] == list(dataset.spec.classes)
+    confusion = np.array(report.test_predictions.confusion)  # rows actual, columns predicted
+    assert report.test_predictions.labels == dataset.spec.classes
     assert (
         confusion.sum(axis=1).tolist()
         == np.bincount(dataset.test.target, minlength=len(dataset.spec.classes)).tolist()
@@ -118,8 +118,8 @@ def test_regression_model_predicts_in_target_units(tmp_path: Path, regression_fr
     assert 50 < prediction.mean() < 150  # y is centred on 100, not on 0
     assert set(report.test) == {"rmse", "mae", "r2"}
     kept = report.test_predictions
-    assert kept["actual"] == pytest.approx(dataset.test.target.tolist(), rel=1e-5)
-    assert kept["predicted"] == pytest.approx(prediction.tolist(), rel=1e-5)
+    assert kept.actual == pytest.approx(tuple(dataset.test.target.tolist()), rel=1e-5)
+    assert kept.predicted == pytest.approx(tuple(prediction.tolist()), rel=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_a_trial_time_cap_keeps_the_best_epoch_so_far(classification_frame, tiny
     result = capped(Proposal(0, config(max_epochs=30, patience=30)))
     assert result.status == "complete"
     assert len(result.history_validation) == 1 and result.best_epoch == 1
-    assert result.to_dict()["time_capped"] is True
+    assert result.to_record().to_dict()["time_capped"] is True
 
 
 def test_a_trial_running_when_the_search_ends_is_pruned(classification_frame, tiny_space) -> None:
@@ -85,7 +85,7 @@ def test_a_trial_running_when_the_search_ends_is_pruned(classification_frame, ti
     assert result.status == "pruned"
     assert len(result.history_validation) == 1 and result.best_epoch == 1
     assert result.error == "stopped after epoch 1: the search's time budget ran out"
-    assert "time_capped" not in result.to_dict()
+    assert "time_capped" not in result.to_record().to_dict()
 
 
 def test_a_model_over_the_parameter_budget_is_not_trained(classification_frame, tiny_space) -> None:

@@ -43,7 +43,7 @@ from deepenough.backends._kerastuner_tuner import (
     _seed,
     _settled_tuner,
 )
-from deepenough.backends._trial import Proposal, TrialResult
+from deepenough.backends._trial import Proposal, TrialResult, trial_from_entry
 from deepenough.spaces import Config, SearchSpace
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class KerasTunerBackend(Backend):
                 continue
             config = _config_from_values(self.space, trial.hyperparameters.values)
             stale = TrialResult(self._next_number(), config, "interrupted", error=STALE_TRIAL)
-            self._append(trial_id, stale.to_dict())
+            self._append(trial_id, stale.to_record().to_dict())
             logger.warning("trial %d was interrupted; its config will run again", stale.number)
 
     def ask(self, fixed: Config | None = None) -> Proposal:
@@ -142,14 +142,14 @@ class KerasTunerBackend(Backend):
             extra["epoch_budget"] = running.epoch_budget
         if running.rerun_of is not None:
             extra["rerun_of"] = running.rerun_of
-        entry = replace(result, config=running.config, extra=extra).to_dict()
+        entry = replace(result, config=running.config, extra=extra).to_record().to_dict()
         self._append(running.trial.trial_id, entry)
         if result.status != "interrupted":
             self._end(running.trial, result)
-        return TrialResult.from_dict(entry)  # as `finished` has it (fit_seconds rounded)
+        return trial_from_entry(entry)  # as `finished` has it (fit_seconds rounded)
 
     def finished(self) -> list[TrialResult]:
-        return [TrialResult.from_dict(r["result"]) for r in self._records]
+        return [trial_from_entry(r["result"]) for r in self._records]
 
     def _end(self, trial: Any, result: TrialResult) -> None:
         status = _ENDED[result.status]

@@ -13,7 +13,7 @@ from optuna.trial import TrialState
 
 from deepenough.backends import STATE_FILES
 from deepenough.backends._base import Backend, BackendSettings
-from deepenough.backends._trial import Proposal, TrialResult
+from deepenough.backends._trial import Proposal, TrialResult, trial_from_entry
 from deepenough.spaces import (
     CategoricalParam,
     Config,
@@ -109,7 +109,7 @@ class OptunaBackend(Backend):
         trial = self._running.pop(result.number, None)
         if trial is None:
             raise KeyError(f"no proposal numbered {result.number} is waiting for its result")
-        entry = result.to_dict()
+        entry = result.to_record().to_dict()
         if RERUN_ATTR in trial.user_attrs:
             entry["rerun_of"] = trial.user_attrs[RERUN_ATTR]
         trial.set_user_attr(RESULT_ATTR, entry)
@@ -117,7 +117,7 @@ class OptunaBackend(Backend):
             self.study.tell(trial, result.value)
         else:
             self.study.tell(trial, state=_STATES[result.status])
-        return TrialResult.from_dict(entry)
+        return trial_from_entry(entry)
 
     def finished(self) -> list[TrialResult]:
         return [
@@ -131,7 +131,7 @@ class OptunaBackend(Backend):
         stopped by a crash (see `_recover`)."""
         entry = trial.user_attrs.get(RESULT_ATTR)
         if entry is not None:
-            return TrialResult.from_dict(entry)
+            return trial_from_entry(entry)
         config = _config_from_params(trial.params, self.space)
         return TrialResult(trial.number, config, "interrupted", error=STALE_TRIAL)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from deepenough.results import History, TrialRecord, TrialStatus
 from deepenough.spaces import Config
-
-TrialStatus = Literal["complete", "pruned", "failed", "interrupted"]
-"""`interrupted`: the process stopped (Ctrl-C, a kill, a crash) while the trial trained;
-a resumed search trains its config again under a new number."""
 
 EpochReporter = Callable[[int, float], bool]
 """Called after each epoch with (epoch, validation value); returns True to prune."""
@@ -49,61 +47,52 @@ class TrialResult:
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_record(self) -> TrialRecord:
         """The results.json entry of this trial."""
-        return {
-            "number": self.number,
-            "family": self.config.family,
-            "depth": self.depth,
-            "depth_class": self.depth_class,
-            "width": self.width,
-            "hyperparameters": self.config.flat(),
-            "n_params": self.n_params,
-            "fit_seconds": round(self.fit_seconds, 4),
-            "status": self.status,
-            "value": self.value,
-            "validation_loss": self.validation_loss,
-            "best_epoch": self.best_epoch,
-            "history": {
-                "train": list(self.history_train),
-                "validation": list(self.history_validation),
-            },
-            "error": self.error,
-            **self.extra,
-        }
+        return TrialRecord(
+            number=self.number,
+            family=self.config.family,
+            depth=self.depth,
+            depth_class=self.depth_class,
+            width=self.width,
+            hyperparameters=self.config.flat(),
+            n_params=self.n_params,
+            fit_seconds=round(self.fit_seconds, 4),
+            status=self.status,
+            value=self.value,
+            validation_loss=self.validation_loss,
+            best_epoch=self.best_epoch,
+            history=History(train=self.history_train, validation=self.history_validation),
+            error=self.error,
+            extra=dict(self.extra),
+        )
 
     @classmethod
-    def from_dict(cls, entry: dict[str, Any]) -> TrialResult:
-        known = {
-            "number",
-            "family",
-            "depth",
-            "depth_class",
-            "width",
-            "hyperparameters",
-            "n_params",
-            "fit_seconds",
-            "status",
-            "value",
-            "validation_loss",
-            "best_epoch",
-            "history",
-            "error",
-        }
+    def from_record(cls, record: TrialRecord) -> TrialResult:
         return cls(
-            number=entry["number"],
-            config=Config.from_flat(entry["hyperparameters"]),
-            status=entry["status"],
-            depth=entry.get("depth"),
-            depth_class=entry.get("depth_class"),
-            width=entry.get("width"),
-            value=entry.get("value"),
-            validation_loss=entry.get("validation_loss"),
-            best_epoch=entry.get("best_epoch"),
-            history_train=tuple(entry.get("history", {}).get("train", ())),
-            history_validation=tuple(entry.get("history", {}).get("validation", ())),
-            n_params=entry.get("n_params"),
-            fit_seconds=entry.get("fit_seconds", 0.0),
-            error=entry.get("error"),
-            extra={k: v for k, v in entry.items() if k not in known},
+            number=record.number,
+            config=Config.from_flat(record.hyperparameters),
+            status=record.status,
+            depth=record.depth,
+            depth_class=record.depth_class,
+            width=record.width,
+            value=record.value,
+            validation_loss=record.validation_loss,
+            best_epoch=record.best_epoch,
+            history_train=_finite_or_nan(record.history.train),
+            history_validation=_finite_or_nan(record.history.validation),
+            n_params=record.n_params,
+            fit_seconds=record.fit_seconds,
+            error=record.error,
+            extra=dict(record.extra),
         )
+
+
+def trial_from_entry(entry: dict[str, Any]) -> TrialResult:
+    """A trial from its results.json entry, as a backend keeps it in its state."""
+    return TrialResult.from_record(TrialRecord.from_dict(entry))
+
+
+def _finite_or_nan(values: tuple[float | None, ...]) -> tuple[float, ...]:
+    """A history as results.json has it (null where a score was not finite) as floats."""
+    return tuple(math.nan if v is None else v for v in values)

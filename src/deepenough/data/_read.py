@@ -118,7 +118,7 @@ def _read(path: Path, head: bytes, encoding: str) -> pd.DataFrame:
 
 def _parse(path: Path, encoding: str, **options: object) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, encoding=encoding, **options)  # type: ignore[call-overload]
+        return pd.read_csv(path, encoding=encoding, **options)
     except pd.errors.EmptyDataError:
         raise DataError(
             f"{path} is empty", fix="Pass a CSV with a header row and at least one data row."

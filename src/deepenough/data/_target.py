@@ -28,7 +28,7 @@ def infer_task(target: pd.Series, requested: str | None) -> tuple[Task, str]:
                 f"such as {target.dropna().iloc[0]!r}",
                 fix="Choose a numeric --target or use --task classification.",
             )
-        return task, "set by --task"  # type: ignore[return-value]
+        return task, "set by --task"
     if pd.api.types.is_bool_dtype(target) or not pd.api.types.is_numeric_dtype(target):
         return "classification", "the target holds labels, not numbers"
     values = target.to_numpy(dtype=float)

@@ -18,6 +18,7 @@ from deepenough.data import Dataset
 from deepenough.export._inputs import inputs_from_frame
 from deepenough.export._wrap import wrap_for_export
 from deepenough.metrics import score_all
+from deepenough.results import TestPredictions
 from deepenough.train import PackedData, fit_epochs, repeat_rows
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class ExportReport:
     epochs: int
     fit_seconds: float
     test: dict[str, float]
-    test_predictions: dict[str, Any]
+    test_predictions: TestPredictions
     """For the report: the confusion matrix, or actual and predicted values."""
 
 
@@ -94,18 +95,20 @@ MAX_PLOTTED_POINTS = 2000
 
 def describe_predictions(
     outputs: dict[str, np.ndarray], target: np.ndarray, task: str, classes: tuple[str, ...]
-) -> dict[str, Any]:
+) -> TestPredictions:
     """Classification: the confusion matrix (rows actual, columns predicted, in `classes`
     order). Regression: actual and predicted values, at most `MAX_PLOTTED_POINTS` of them."""
     if task == "classification":
         predicted = np.argmax(outputs["probabilities"], axis=1)
         matrix = np.zeros((len(classes), len(classes)), dtype=int)
         np.add.at(matrix, (target.astype(int), predicted), 1)
-        return {"labels": list(classes), "confusion": matrix.tolist()}
+        return TestPredictions(
+            labels=tuple(classes), confusion=tuple(tuple(row) for row in matrix.tolist())
+        )
     keep = np.unique(
         np.linspace(0, len(target) - 1, min(len(target), MAX_PLOTTED_POINTS)).astype(int)
     )
-    return {
-        "actual": [float(f"{v:.6g}") for v in target[keep]],
-        "predicted": [float(f"{v:.6g}") for v in np.ravel(outputs["prediction"])[keep]],
-    }
+    return TestPredictions(
+        actual=tuple(float(f"{v:.6g}") for v in target[keep]),
+        predicted=tuple(float(f"{v:.6g}") for v in np.ravel(outputs["prediction"])[keep]),
+    )

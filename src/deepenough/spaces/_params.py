@@ -99,7 +99,11 @@ def _parse_categorical(raw: dict[str, Any]) -> CategoricalParam:
 
 def _parse_range(kind: str, raw: dict[str, Any]) -> IntParam | FloatParam:
     number = int if kind == "int" else (int, float)
-    low, high, step, log = raw.get("low"), raw.get("high"), raw.get("step"), raw.get("log", False)
+    # Checked one by one below, so each is Any until then.
+    low: Any = raw.get("low")
+    high: Any = raw.get("high")
+    step: Any = raw.get("step")
+    log: Any = raw.get("log", False)
     for name, value in (("low", low), ("high", high)):
         if isinstance(value, bool) or not isinstance(value, number):
             raise ParamFormatError(f"`{name}` must be {_a(kind)} number, but got {name}={value!r}")
