@@ -12,6 +12,7 @@ from deepenough.errors import SearchFailed
 from deepenough.results import MetricInfo
 
 
+@pytest.mark.slow
 def test_search_a_dataframe_then_resume_to_the_study_total(
     tmp_path: Path, regression_frame, tiny_space
 ) -> None:
@@ -44,6 +45,7 @@ def test_search_a_dataframe_then_resume_to_the_study_total(
     assert trials[:2] == first.results.trials  # earlier trials kept as they were
 
 
+@pytest.mark.slow
 def test_resume_with_different_data_is_refused(tmp_path, regression_frame, tiny_space) -> None:
     out = tmp_path / "run"
     deepenough.search(regression_frame, space=tiny_space, trials=1, out=out, folds=2)
@@ -99,6 +101,7 @@ training: {learning_rate: 0.01, batch_size: 32, max_epochs: 2, patience: 2}
 """
 
 
+@pytest.mark.slow
 def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     trend = rng.choice([-1.0, 1.0], size=120)
@@ -121,6 +124,7 @@ REPRODUCIBLE_TOLERANCE = 1e-4
 README states it; TensorFlow's CPU kernels may sum in a different order run to run)."""
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_leaderboard(
     tmp_path: Path, classification_frame, tiny_space
 ) -> None:
@@ -147,6 +151,7 @@ def test_the_same_seed_gives_the_same_leaderboard(
     assert runs[0].leaderboard["trial"].tolist() == runs[1].leaderboard["trial"].tolist()
 
 
+@pytest.mark.slow
 def test_models_over_the_parameter_budget_are_rejected_before_training(
     tmp_path: Path, regression_frame, tiny_space
 ) -> None:
@@ -170,6 +175,7 @@ def test_models_over_the_parameter_budget_are_rejected_before_training(
         )
 
 
+@pytest.mark.slow
 def test_a_failed_export_keeps_the_trials_and_the_verdict(
     tmp_path, classification_frame, tiny_space, monkeypatch
 ) -> None:
@@ -191,6 +197,7 @@ def test_a_failed_export_keeps_the_trials_and_the_verdict(
     assert not (out / "best_model.keras").exists() and (out / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_a_kerastuner_hyperband_search_runs_end_to_end_and_resumes(
     tmp_path, classification_frame, tiny_space
 ) -> None:

@@ -87,6 +87,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
     run = penguins_run / "reports" / "penguins"
     for name in (
@@ -125,6 +126,7 @@ def test_search_writes_the_whole_run_directory(penguins_run: Path) -> None:
     assert verdict["headline"].split(":")[0] in log  # the summary states the verdict
 
 
+@pytest.mark.slow
 def test_predict_matches_a_plain_keras_process(penguins_run: Path, tmp_path: Path) -> None:
     model = penguins_run / "reports" / "penguins" / "best_model.keras"
     data = penguins_run / "examples" / "penguins.csv"
@@ -157,6 +159,7 @@ print(json.dumps({{"labels": [v.decode() for v in out["label"]],
     np.testing.assert_allclose(plain["proba"], written.iloc[:, 1:].to_numpy(), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_predict_errors_are_one_line(penguins_run: Path, tmp_path: Path) -> None:
     model = penguins_run / "reports" / "penguins" / "best_model.keras"
     frame = pd.read_csv(penguins_run / "examples" / "penguins.csv")
@@ -174,6 +177,7 @@ def test_predict_errors_are_one_line(penguins_run: Path, tmp_path: Path) -> None
     assert not (tmp_path / "p.csv").exists()
 
 
+@pytest.mark.slow
 def test_a_second_search_into_the_same_run_is_refused(penguins_run: Path) -> None:
     done = subprocess.run(
         [AUTOML, "search", "examples/penguins.csv"],
@@ -185,6 +189,7 @@ def test_a_second_search_into_the_same_run_is_refused(penguins_run: Path) -> Non
     assert "already holds a run" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_report_is_rerendered_from_results_json(penguins_run: Path, tmp_path: Path) -> None:
     import shutil
 

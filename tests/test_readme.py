@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from deepenough.cli import app
 
@@ -26,6 +27,7 @@ def test_the_two_commands_install_then_search_and_install_then_test() -> None:
     assert "readme_command test-command" in ci
 
 
+@pytest.mark.slow
 def test_the_model_snippet_runs_as_written(penguins_run: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

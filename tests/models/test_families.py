@@ -178,6 +178,7 @@ def test_depth_is_decided_by_the_declared_depth_params_alone(case: str) -> None:
     assert models.FAMILIES[family].depth(only) == models.depth(Config(family, params, TRAINING))
 
 
+@pytest.mark.slow
 def test_every_family_loads_in_a_process_without_deepenough(saved, tmp_path: Path) -> None:
     script = """
 import json, sys

@@ -3,10 +3,13 @@
 import os
 import signal
 
+import pytest
 from _objectives import config, objective_for
 
 from deepenough.backends import Proposal
 from deepenough.train import TrialWorkers
+
+pytestmark = pytest.mark.slow  # each test starts a child process that imports TensorFlow
 
 
 def test_trials_run_in_a_child_that_is_replaced_and_reports_each_epoch(

@@ -6,7 +6,7 @@ Named `backends`, not `search`, so that it cannot shadow the API function
 
 from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
 from deepenough.backends._loop import Deadline, Objective, count_towards_total, run_trials
-from deepenough.backends._trial import EpochReporter, Proposal, TrialResult
+from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, trial_from_entry
 
 STATE_FILES = {"optuna": "study.journal", "kerastuner": "kerastuner"}
 """Each backend's state inside the run directory (a file, or a folder for KerasTuner)."""
@@ -51,4 +51,5 @@ __all__ = [
     "count_towards_total",
     "make_backend",
     "run_trials",
+    "trial_from_entry",
 ]
