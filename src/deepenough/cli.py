@@ -215,7 +215,8 @@ def search(
     started = time.monotonic()
     import_backend_quietly()
     from deepenough._console import ProgressListener
-    from deepenough._pipeline import execute, prepare
+    from deepenough._pipeline import execute
+    from deepenough._prepare import prepare
 
     prepared = prepare(options)
     with ProgressListener() as listener:

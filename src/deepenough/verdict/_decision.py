@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from deepenough.train import FoldFit
 from deepenough.verdict._plan import DEPTH_CLASSES
 from deepenough.verdict._stats import CONFIDENCE, correlated_posterior, folds_to_settle
 
+_Class = TypeVar("_Class", bound=str)
 Scores = Mapping[str, list[float]]
 """Each depth class's paired fold scores, in the metric's units."""
 
@@ -60,7 +62,8 @@ class DepthComparison:
 
 def compare_depth(scores: Scores, sign: float, folds: int, rope: float) -> DepthComparison:
     """The decision on paired scores of the deep finalist and a shallow or linear one."""
-    against = best_by_mean([c for c in ("shallow", "linear") if scores.get(c)], scores, sign)
+    candidates: list[DepthClass] = [c for c in ("shallow", "linear") if scores.get(c)]
+    against = best_by_mean(candidates, scores, sign)
     differences = [sign * (d - s) for d, s in zip(scores["deep"], scores[against], strict=True)]
     posterior = correlated_posterior(differences, folds)
     found = posterior.probabilities(rope)
@@ -82,7 +85,7 @@ def compare_depth(scores: Scores, sign: float, folds: int, rope: float) -> Depth
         else:
             settle = folds_to_settle(differences, folds, rope)
     return DepthComparison(
-        against=against,  # type: ignore[arg-type]
+        against=against,
         difference=round(posterior.mean, 6),
         interval=(round(interval[0], 6), round(interval[1], 6)) if interval else None,
         probabilities=probabilities,
@@ -182,6 +185,6 @@ def choose_export(
     return only, f"the only depth class with a scored trial ({only.depth_class})"
 
 
-def best_by_mean(classes: list[str], scores: Scores, sign: float) -> str:
+def best_by_mean(classes: list[_Class], scores: Scores, sign: float) -> _Class:
     """The class among `classes` with the best mean paired score."""
     return max(classes, key=lambda c: sign * float(np.mean(scores[c])))

@@ -81,7 +81,9 @@ def judge(
         folds=k,
         repeats=repeats,
         paired_folds=len(fits.get(next(iter(final)), [])),
-        **{c: _finalist(t, scores.get(c)) for c, t in final.items()},  # type: ignore[arg-type]
+        linear=_finalist(final.get("linear"), scores.get("linear")),
+        shallow=_finalist(final.get("shallow"), scores.get("shallow")),
+        deep=_finalist(final.get("deep"), scores.get("deep")),
         rope=the_rope,
         interrupted=interrupted,
     )
@@ -149,7 +151,9 @@ def _with_crossover(
     return replace(evidence, crossover=found)
 
 
-def _finalist(trial: TrialResult, scores: list[float] | None) -> Finalist:
+def _finalist(trial: TrialResult | None, scores: list[float] | None) -> Finalist | None:
+    if trial is None:
+        return None
     assert trial.depth is not None, "finalists were trained, so their depth is known"
     return Finalist(
         trial=trial.number,
