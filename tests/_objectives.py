@@ -32,3 +32,20 @@ def config(depth: int = 2, **training) -> Config:
         {"depth": depth, "width": 8, "activation": "relu", "dropout": 0.0},
         {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 5, **training},
     )
+
+
+def whereabouts(request, report):
+    """A job that says where it ran: its process, cores and thread setting, after
+    sleeping `request` seconds (so that jobs overlap)."""
+    import os
+    import time
+
+    began = time.monotonic()
+    time.sleep(request)
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    return {
+        "pid": os.getpid(),
+        "cores": cores,
+        "threads": os.environ["TF_NUM_INTRAOP_THREADS"],
+        "span": (began, time.monotonic()),
+    }

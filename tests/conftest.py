@@ -89,3 +89,16 @@ def penguins_run(tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stderr[-3000:]
     (home / "search.log").write_text(done.stderr)
     return home
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """GPU tests run where TensorFlow sees a GPU (bench/gpu_check.sh) and skip elsewhere."""
+    gpu_tests = [item for item in items if "gpu" in item.keywords]
+    if not gpu_tests:
+        return
+    import tensorflow as tf
+
+    if not tf.config.list_physical_devices("GPU"):
+        skip = pytest.mark.skip(reason="no GPU on this machine")
+        for item in gpu_tests:
+            item.add_marker(skip)

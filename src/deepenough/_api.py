@@ -72,6 +72,7 @@ def search(
     repeats: int | None = None,
     max_params: int | None = None,
     trial_timeout: float | str | None = None,
+    workers: int | str = "auto",
     listener: SearchListener | None = None,
 ) -> SearchResult:
     """Search architectures for `data` (a CSV path or a DataFrame) and export the best.
@@ -103,6 +104,7 @@ def search(
         repeats=repeats,
         max_params=max_params,
         trial_timeout=trial_timeout,
+        workers=workers,
         command=f"deepenough.search({data_input.describe()!r}, ...)",
     )
     results = run_search(options, listener)

@@ -21,8 +21,10 @@ def search_results(
     verdict: Verdict | None,
     status: RunStatus,
     stop_reason: str,
+    hardware: tuple[int, tuple[str, ...]] = (1, ()),
 ) -> Results:
-    """results.json without the export and test scores, which come after the refit."""
+    """results.json without the export and test scores, which come after the refit;
+    `hardware`: the workers and the devices they trained on."""
     dataset, metric, space = prepared.dataset, prepared.metric, prepared.space
     records = tuple(t.to_record() for t in sorted(trials, key=lambda t: t.number))
     return Results(
@@ -48,6 +50,8 @@ def search_results(
             options.command,
             prepared.data_hash,
             requested_trials=options.trials,
+            workers=hardware[0],
+            devices=hardware[1],
         ),
     )
 

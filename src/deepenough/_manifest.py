@@ -23,7 +23,15 @@ def versions() -> dict[str, str]:
     return found
 
 
-def manifest(seed: int, command: str | None, data_hash: str, *, requested_trials: int) -> Manifest:
+def manifest(
+    seed: int,
+    command: str | None,
+    data_hash: str,
+    *,
+    requested_trials: int,
+    workers: int | None = None,
+    devices: tuple[str, ...] | None = None,
+) -> Manifest:
     """The manifest of a run finishing now (its wall time is added after the export)."""
     return Manifest(
         versions=versions(),
@@ -32,4 +40,6 @@ def manifest(seed: int, command: str | None, data_hash: str, *, requested_trials
         data_sha256=data_hash,
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         requested_trials=requested_trials,
+        workers=workers,
+        devices=devices or None,
     )

@@ -60,6 +60,8 @@ class SearchOptions:
     max_params: int | None
     trial_timeout: float | None
     """Seconds."""
+    workers: int | None
+    """Training workers; None: `auto` (chosen from the hardware, see `_hardware`)."""
     command: str | None
     """The command line (or API call) recorded in the manifest [default: sys.argv]."""
 
@@ -89,6 +91,7 @@ class SearchOptions:
         repeats: int | None = None,
         max_params: int | None = None,
         trial_timeout: float | str | None = None,
+        workers: int | str = "auto",
         command: str | None = None,
     ) -> SearchOptions:
         """The options of `automl search` and `deepenough.search`, under their names."""
@@ -116,6 +119,7 @@ class SearchOptions:
             repeats=repeats,
             max_params=max_params,
             trial_timeout=parse_duration(trial_timeout, "--trial-timeout", example="5m"),
+            workers=parse_workers(workers),
             command=command,
         )
 
@@ -127,6 +131,7 @@ class SearchOptions:
         whole_number("--seed", self.seed, low=0, high=MAX_SEED - 1, example=0)
         positive("--time-budget", self.time_budget, example="10m", optional=True)
         positive("--trial-timeout", self.trial_timeout, example="5m", optional=True)
+        whole_number("--workers", self.workers, low=1, example=2, optional=True)
         whole_number("--max-params", self.max_params, low=1, example=1_000_000, optional=True)
         whole_number("--folds", self.folds, low=2, example=5, optional=True)
         whole_number("--repeats", self.repeats, low=1, example=2, optional=True)
@@ -149,6 +154,17 @@ class SearchOptions:
                 "in the run directory",
                 fix="Drop --storage, or search with --backend optuna.",
             )
+
+
+def parse_workers(value: int | str | None) -> int | None:
+    """None for 'auto' (or None), the number for a whole number or its text."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, str):
+        refuse("--workers", "a whole number of at least 1 or auto", value, example=2)
+    return value
 
 
 def parse_duration(text: str | float | None, flag: str, *, example: str) -> float | None:

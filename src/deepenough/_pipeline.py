@@ -18,6 +18,7 @@ import numpy as np
 from deepenough import models
 from deepenough._assemble import search_results, with_export
 from deepenough._budget import Budget
+from deepenough._hardware import detect, plan_workers
 from deepenough._options import SearchOptions
 from deepenough._prepare import Prepared, prepare
 from deepenough.backends import (
@@ -32,15 +33,15 @@ from deepenough.errors import SearchFailed
 from deepenough.export import export_trial
 from deepenough.report import RESULTS_FILE, write_outputs
 from deepenough.results import Results, RunStatus
-from deepenough.train import PackedData, TrialObjective, TrialWorkers
+from deepenough.train import PackedData, PooledTrials, TrialObjective, WorkerPool
 from deepenough.verdict import DepthPlan, judge, verdict_seconds
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "best_model.keras"
 TRIALS_IN_CHILD_PROCESS = True
-"""Train trials in a recycled child process (see `train.TrialWorkers`); tests that
-replace a training function in this process turn it off."""
+"""Train in worker processes (see `train.WorkerPool`); tests that replace a training
+function in this process turn it off, and everything trains here, one job at a time."""
 
 
 class SearchListener(Protocol):
@@ -91,27 +92,35 @@ def _execute(
     )
     listener.on_stage("encoding features")
     train, validation = _pack(prepared.dataset)
-    trials, status, stop_reason = _search(prepared, options, train, validation, budget, listener)
-
     both = PackedData(
         np.concatenate([train.x, validation.x]), np.concatenate([train.y, validation.y])
     )
-    verdict = judge(
-        trials,
-        prepared.space,
-        prepared.dataset.spec,
-        prepared.metric,
-        both,
-        seed=options.seed,
-        rope=options.rope,
-        folds=options.folds,
-        repeats=options.repeats,
-        deadline=budget.verdict_deadline,
-        progress=listener.on_stage,
-    )
+    machine = detect()
+    slots = plan_workers(options.workers, machine, both.x.nbytes + both.y.nbytes)
+    logger.info("%d workers on %s", len(slots), ", ".join(machine.devices))
+    with WorkerPool(slots, in_process=not TRIALS_IN_CHILD_PROCESS) as pool:
+        trials, status, stop_reason = _search(
+            prepared, options, train, validation, budget, listener, pool
+        )
+        verdict = judge(
+            trials,
+            prepared.space,
+            prepared.dataset.spec,
+            prepared.metric,
+            both,
+            seed=options.seed,
+            rope=options.rope,
+            folds=options.folds,
+            repeats=options.repeats,
+            deadline=budget.verdict_deadline,
+            progress=listener.on_stage,
+            pool=pool,
+        )
     if verdict is not None and verdict.evidence.interrupted:
         status, stop_reason = "interrupted", "interrupted"
-    results = search_results(prepared, options, trials, verdict, status, stop_reason)
+    results = search_results(
+        prepared, options, trials, verdict, status, stop_reason, (len(slots), machine.devices)
+    )
     if verdict is None:
         write_outputs(prepared.run_dir, results)
         raise SearchFailed(_failure_summary(trials))
@@ -157,6 +166,7 @@ def _search(
     validation: PackedData,
     budget: Budget,
     listener: SearchListener,
+    pool: WorkerPool,
 ) -> tuple[list[TrialResult], RunStatus, str]:
     """Every finished trial, the run status, and why the search stopped."""
     metric = prepared.metric
@@ -170,6 +180,7 @@ def _search(
             options.storage,
             tuner=options.tuner,
             trials=options.trials,
+            workers=pool.size,
         ),
     )
     objective = TrialObjective(
@@ -188,7 +199,7 @@ def _search(
     rows = len(train) + len(validation)
 
     def verdict_time(finished: list[TrialResult]) -> float:
-        return verdict_seconds(finished, metric, rows, len(train))
+        return verdict_seconds(finished, metric, rows, len(train), pool.size)
 
     def on_trial(result: TrialResult) -> None:
         if (
@@ -200,15 +211,14 @@ def _search(
         listener.on_trial(result, best[0])
 
     try:
-        with TrialWorkers(objective, in_process=not TRIALS_IN_CHILD_PROCESS) as workers:
-            trials = run_trials(
-                backend,
-                workers,
-                n_trials=options.trials,
-                deadline=budget.search_end(verdict_time),
-                on_trial=on_trial,
-                plan=DepthPlan(prepared.space, options.seed, metric.sign),
-            )
+        trials = run_trials(
+            backend,
+            PooledTrials(pool, objective),
+            n_trials=options.trials,
+            deadline=budget.search_end(verdict_time),
+            on_trial=on_trial,
+            plan=DepthPlan(prepared.space, options.seed, metric.sign),
+        )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")
         return backend.finished(), "interrupted", "interrupted"

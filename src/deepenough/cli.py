@@ -178,6 +178,13 @@ def search(
             "[default: none; an eighth of --time-budget]."
         ),
     ] = None,
+    workers: Annotated[
+        str,
+        typer.Option(
+            help="Trials trained at once, each in its own process on its own cores or GPU: "
+            "a number, or auto (one per core, two per GPU, as free memory allows)."
+        ),
+    ] = "auto",
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -210,6 +217,7 @@ def search(
         repeats=repeats,
         max_params=max_params,
         trial_timeout=trial_timeout,
+        workers=workers,
         command=shlex.join(["automl", *sys.argv[1:]]),
     )
     started = time.monotonic()

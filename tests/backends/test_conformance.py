@@ -17,6 +17,7 @@ from _stub_trials import TWO_FAMILIES, scored
 from deepenough import models
 from deepenough.backends import (
     BackendSettings,
+    InProcess,
     Proposal,
     TrialResult,
     count_towards_total,
@@ -62,30 +63,51 @@ SLOW_BACKENDS = {"kerastuner-bayesian"}
 """Its Gaussian process takes seconds a proposal: in the whole suite, not the quick loop."""
 
 
+WORKERS = (1, 2)
+"""Trials in flight: each test runs with one and with two."""
+
+
 @pytest.fixture(
     params=[
-        pytest.param(name, marks=pytest.mark.slow) if name in SLOW_BACKENDS else name
+        pytest.param((name, workers), marks=pytest.mark.slow, id=f"{name}-{workers}")
+        if name in SLOW_BACKENDS
+        else pytest.param((name, workers), id=f"{name}-{workers}")
         for name in BACKENDS
+        for workers in WORKERS
     ]
 )
 def backend_factory(request, space):
-    name, tuner = BACKENDS[request.param]
+    name, workers = request.param
+    backend, tuner = BACKENDS[name]
 
     def make(run_dir: Path, seed: int = 0, trials: int = 24, of: SearchSpace | None = None):
         # 24 trials: the Bayesian oracle samples 8 at random before its Gaussian process
         # (which takes seconds a proposal) begins, so that only the longer tests reach it.
         run_dir.mkdir(parents=True, exist_ok=True)
-        settings = BackendSettings(run_dir, "maximize", seed, tuner=tuner, trials=trials)
-        return make_backend(name, of or space, settings)
+        settings = BackendSettings(
+            run_dir, "maximize", seed, tuner=tuner, trials=trials, workers=workers
+        )
+        return make_backend(backend, of or space, settings)
 
+    make.workers = workers
     return make
 
 
+@pytest.fixture
+def workers(backend_factory) -> int:
+    return backend_factory.workers
+
+
+def run(backend, objective, workers: int, **options) -> list[TrialResult]:
+    """`run_trials` with `workers` trials in flight (results come back newest first)."""
+    return run_trials(backend, InProcess(objective, workers), **options)
+
+
 def test_proposals_stay_in_the_space_and_conditional_values_in_their_family(
-    backend_factory, space, tmp_path: Path
+    backend_factory, workers, space, tmp_path: Path
 ) -> None:
     backend = backend_factory(tmp_path)
-    run_trials(backend, scored, n_trials=11)
+    run(backend, scored, workers, n_trials=11)
     finished = backend.finished()
     assert {t.config.family for t in finished} == {"mlp", "resmlp"}  # both are explored
     for trial in finished:
@@ -104,53 +126,57 @@ def test_proposals_stay_in_the_space_and_conditional_values_in_their_family(
         assert config.training["max_epochs"] == 9  # the space's, also for Hyperband
 
 
-def test_the_trial_count_is_respected(backend_factory, tmp_path: Path) -> None:
+def test_the_trial_count_is_respected(backend_factory, workers, tmp_path: Path) -> None:
     backend = backend_factory(tmp_path)
-    done = run_trials(backend, scored, n_trials=7)
+    done = run(backend, scored, workers, n_trials=7)
     assert len(done) == 7 and len(backend.finished()) == 7
     assert [t.number for t in backend.finished()] == list(range(7))
 
 
-def test_the_time_budget_is_respected(backend_factory, tmp_path: Path) -> None:
+def test_the_time_budget_is_respected(backend_factory, workers, tmp_path: Path) -> None:
     backend = backend_factory(tmp_path)
-    assert run_trials(backend, scored, n_trials=50, deadline=time.monotonic() - 1) == []
+    assert run(backend, scored, workers, n_trials=50, deadline=time.monotonic() - 1) == []
 
     def slow(proposal: Proposal) -> TrialResult:
         time.sleep(0.1)
         return scored(proposal)
 
     started = time.monotonic()
-    done = run_trials(backend, slow, n_trials=500, deadline=started + 0.7)
+    done = run(backend, slow, workers, n_trials=500, deadline=started + 0.7)
     assert 2 <= len(done) <= 7
-    assert time.monotonic() - started < 0.7 + 0.1  # no trial started without time for it
+    # No trial started without time for it; in process, trials in flight train one after
+    # another, so the last ones end up to one trial's time later each.
+    assert time.monotonic() - started < 0.7 + 0.1 * workers
 
 
-def test_the_same_seed_proposes_the_same_configs(backend_factory, tmp_path: Path) -> None:
+def test_the_same_seed_proposes_the_same_configs(backend_factory, workers, tmp_path: Path) -> None:
     runs = []
     for name, seed, trials in (("a", 11, 10), ("b", 11, 10), ("c", 12, 4)):
         backend = backend_factory(tmp_path / name, seed=seed)
-        run_trials(backend, scored, n_trials=trials)
+        run(backend, scored, workers, n_trials=trials)
         runs.append([t.config for t in backend.finished()])
     assert runs[0] == runs[1]
     assert runs[0][:4] != runs[2]  # the seed matters
 
 
-def test_a_failing_trial_is_recorded_and_the_search_goes_on(backend_factory, tmp_path) -> None:
+def test_a_failing_trial_is_recorded_and_the_search_goes_on(
+    backend_factory, workers, tmp_path
+) -> None:
     def every_third_fails(proposal: Proposal) -> TrialResult:
         if proposal.number % 3 == 1:
             return TrialResult(proposal.number, proposal.config, "failed", error="boom")
         return scored(proposal)
 
     backend = backend_factory(tmp_path)
-    run_trials(backend, every_third_fails, n_trials=9)
+    run(backend, every_third_fails, workers, n_trials=9)
     statuses = [t.status for t in backend.finished()]
     assert statuses == ["complete", "failed", "complete"] * 3
     assert all(t.error == "boom" for t in backend.finished() if t.status == "failed")
 
 
-def test_every_trial_keeps_the_results_contract(backend_factory, tmp_path: Path) -> None:
+def test_every_trial_keeps_the_results_contract(backend_factory, workers, tmp_path: Path) -> None:
     backend = backend_factory(tmp_path)
-    run_trials(backend, scored, n_trials=5)
+    run(backend, scored, workers, n_trials=5)
     for trial in backend.finished():
         entry = trial.to_record().to_dict()
         assert set(entry) >= RESULTS_KEYS
@@ -159,14 +185,14 @@ def test_every_trial_keeps_the_results_contract(backend_factory, tmp_path: Path)
         assert trial_from_entry(entry) == trial
 
 
-def test_resume_continues_instead_of_restarting(backend_factory, tmp_path: Path) -> None:
+def test_resume_continues_instead_of_restarting(backend_factory, workers, tmp_path: Path) -> None:
     first = backend_factory(tmp_path)
-    run_trials(first, scored, n_trials=4)
+    run(first, scored, workers, n_trials=4)
     before = first.finished()
 
     resumed = backend_factory(tmp_path)
     assert resumed.finished() == before
-    run_trials(resumed, scored, n_trials=8)  # --trials is the study's total
+    run(resumed, scored, workers, n_trials=8)  # --trials is the study's total
     after = resumed.finished()
     assert after[:4] == before and [t.number for t in after] == list(range(8))
 
@@ -174,9 +200,9 @@ def test_resume_continues_instead_of_restarting(backend_factory, tmp_path: Path)
     assert not replayed  # a restarted sampler would propose its first configs again
 
 
-def test_a_trial_left_running_is_interrupted_and_trained_again(backend_factory, tmp_path):
+def test_a_trial_left_running_is_interrupted_and_trained_again(backend_factory, workers, tmp_path):
     crashed = backend_factory(tmp_path)
-    run_trials(crashed, scored, n_trials=2)
+    run(crashed, scored, workers, n_trials=2)
     # The process dies during a trial with fixed values (a depth-class reference): the
     # state shows it running, with the values it trained.
     lost = crashed.ask(Config("resmlp", {"blocks": 3}, {"learning_rate": 0.02}))
@@ -190,14 +216,16 @@ def test_a_trial_left_running_is_interrupted_and_trained_again(backend_factory, 
     assert resumed.tell(scored(again)).extra.get("rerun_of") == lost.number
 
     reopened = backend_factory(tmp_path)  # no second re-run
-    run_trials(reopened, scored, n_trials=5)
+    run(reopened, scored, workers, n_trials=5)
     finished = reopened.finished()
     assert [t.status for t in finished].count("interrupted") == 1
     assert [t.extra["rerun_of"] for t in finished if "rerun_of" in t.extra] == [lost.number]
     assert count_towards_total(finished) == 5
 
 
-def test_ctrl_c_records_the_running_trial_as_interrupted(backend_factory, tmp_path) -> None:
+def test_ctrl_c_records_every_running_trial_as_interrupted(
+    backend_factory, workers, tmp_path
+) -> None:
     backend = backend_factory(tmp_path)
 
     def interrupted_at_the_third(proposal: Proposal) -> TrialResult:
@@ -205,20 +233,30 @@ def test_ctrl_c_records_the_running_trial_as_interrupted(backend_factory, tmp_pa
             raise KeyboardInterrupt
         return scored(proposal)
 
-    def reference_third(finished: list[TrialResult]) -> Config | None:
-        return Config("mlp", {"depth": 4}, {}) if len(finished) == 2 else None
+    def reference_third(finished: list[TrialResult], running: list[Config]) -> Config | None:
+        return Config("mlp", {"depth": 4}, {}) if len(finished) + len(running) == 2 else None
 
     with pytest.raises(KeyboardInterrupt):
-        run_trials(backend, interrupted_at_the_third, n_trials=4, plan=reference_third)
-    assert [t.status for t in backend.finished()] == ["complete", "complete", "interrupted"]
-    assert "Ctrl-C" in backend.finished()[-1].error
+        run(backend, interrupted_at_the_third, workers, n_trials=4, plan=reference_third)
+    statuses = [t.status for t in backend.finished()]
+    # One worker: trial 2 was the only one running. Two: trial 0 was still training
+    # (results come back newest first) when trial 2 was interrupted.
+    if workers == 1:
+        assert statuses == ["complete", "complete", "interrupted"]
+    else:
+        assert statuses == ["interrupted", "complete", "interrupted"]
+    assert all("Ctrl-C" in t.error for t in backend.finished() if t.status == "interrupted")
+    interrupted = {t.number: t for t in backend.finished() if t.status == "interrupted"}
 
     resumed = backend_factory(tmp_path)
-    run_trials(resumed, scored, n_trials=4)
+    run(resumed, scored, workers, n_trials=4)
     finished = resumed.finished()
-    assert [t.extra.get("rerun_of") for t in finished] == [None, None, None, 2, None]
-    assert finished[3].config == finished[2].config
-    assert finished[3].config.hyperparameters["depth"] == 4  # the fixed values, again
+    reruns = {t.extra["rerun_of"]: t for t in finished if "rerun_of" in t.extra}
+    assert set(reruns) == set(interrupted)  # each interrupted config again, once
+    for number, trial in interrupted.items():
+        assert reruns[number].config == trial.config
+    assert reruns[2].config.hyperparameters["depth"] == 4  # the fixed values, again
+    assert count_towards_total(finished) == 4
 
 
 def test_fixed_values_are_used_and_the_rest_is_sampled(backend_factory, tmp_path) -> None:
@@ -275,22 +313,22 @@ def test_telling_a_number_not_outstanding_raises_and_changes_nothing(
     assert [t.number for t in backend_factory(tmp_path).finished()] == [0]
 
 
-def test_a_second_ask_before_the_tell_is_refused_or_numbered_apart(
+def test_outstanding_proposals_are_numbered_apart_and_told_in_any_order(
     backend_factory, tmp_path
 ) -> None:
     backend = backend_factory(tmp_path)
-    first = backend.ask()
-    try:
-        second = backend.ask()
-    except RuntimeError:  # one outstanding proposal at a time (KerasTuner)
-        assert backend.finished() == []
-        backend.tell(scored(first))  # the first is untouched
-        assert [t.number for t in backend.finished()] == [first.number]
-        return
-    assert second.number != first.number  # several outstanding (Optuna)
-    later = backend.tell(scored(second))  # told in any order
+    first, second, third = backend.ask(), backend.ask(), backend.ask()
+    assert len({first.number, second.number, third.number}) == 3
+    configs = [first.config, second.config, third.config]
+    assert all(a != b for a in configs for b in configs if a is not b)  # each sampled anew
+    later = backend.tell(scored(second))
+    assert backend.finished() == [later]
     earlier = backend.tell(scored(first))
-    assert backend.finished() == [earlier, later]
+    assert backend.finished() == [earlier, later]  # by number
+    backend.tell(scored(third))
+    assert [t.number for t in backend_factory(tmp_path).finished()] == sorted(
+        [first.number, second.number, third.number]
+    )
 
 
 # Categorical choices come back as written: a boolean stays a bool, never 1 or 'True'.
@@ -331,19 +369,20 @@ def sweep(tmp_path: Path) -> SearchSpace:
 
 
 def test_sampled_choices_keep_their_type_and_survive_a_resume(
-    backend_factory, sweep, tmp_path
+    backend_factory, workers, sweep, tmp_path
 ) -> None:
-    proposed: list[Config] = []
+    trained: dict[int, Config] = {}
 
     def recording(proposal: Proposal) -> TrialResult:
-        proposed.append(proposal.config)
+        trained[proposal.number] = proposal.config
         return scored(proposal)
 
     # 20 trials show every choice (Optuna's TPE needs 16 with this seed); with 60 planned,
     # the Bayesian oracle draws all 20 at random, before its slow Gaussian process.
     backend = backend_factory(tmp_path / "run", trials=60, of=sweep)
-    run_trials(backend, recording, n_trials=20)
+    run(backend, recording, workers, n_trials=20)
     finished = backend.finished()
+    proposed = [trained[n] for n in sorted(trained)]
     for name, choices in CHOICES.items():
         written = {(type(c), c) for c in choices}
         assert {typed(c)[name] for c in proposed} == written  # every choice, as written

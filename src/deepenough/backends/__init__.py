@@ -4,8 +4,15 @@ Named `backends`, not `search`, so that it cannot shadow the API function
 `deepenough.search()`: importing a subpackage binds its name on the parent.
 """
 
-from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
-from deepenough.backends._loop import Deadline, Objective, count_towards_total, run_trials
+from deepenough.backends._base import Backend, BackendSettings, SearchBusy, SearchExhausted
+from deepenough.backends._loop import (
+    Deadline,
+    InProcess,
+    Objective,
+    Runner,
+    count_towards_total,
+    run_trials,
+)
 from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, trial_from_entry
 
 STATE_FILES = {"optuna": "study.journal", "kerastuner": "kerastuner"}
@@ -44,8 +51,11 @@ __all__ = [
     "BackendSettings",
     "Deadline",
     "EpochReporter",
+    "InProcess",
     "Objective",
     "Proposal",
+    "Runner",
+    "SearchBusy",
     "SearchExhausted",
     "TrialResult",
     "count_towards_total",

@@ -24,11 +24,18 @@ class BackendSettings:
     """KerasTuner's algorithm: random, bayesian (the default) or hyperband."""
     trials: int | None = None
     """The trials the search means to run; a backend may size its schedule to them."""
+    workers: int = 1
+    """Trials the search keeps in flight at once."""
 
 
 class SearchExhausted(Exception):
     """The backend has no config left to propose (a finished Hyperband schedule, or a
     small discrete space tried in full)."""
+
+
+class SearchBusy(Exception):
+    """The backend can propose nothing until a running trial ends (Hyperband between the
+    rounds of a bracket)."""
 
 
 class Backend(abc.ABC):
@@ -41,20 +48,18 @@ class Backend(abc.ABC):
         that is not outstanding (never asked, already told, or asked by another instance)
         raises `KeyError` and changes nothing. `finished()` may be called at any time; it
         holds every told trial (and every trial a new instance recorded as interrupted),
-        oldest first, as `tell` returned it, and never a proposal still outstanding.
+        by number, as `tell` returned it, and never a proposal still outstanding.
         Numbers are never reused, and an interrupted trial keeps its own.
 
     Outstanding proposals:
-        Today a caller keeps at most one outstanding: `run_trials` tells each result
-        before it asks again. `KerasTunerBackend` enforces that: a second `ask` before the
-        `tell` raises `RuntimeError` and leaves the first proposal as it was, since its
-        oracle hands one tuner id the same running trial until that ends.
-        `OptunaBackend` accepts several, each its own Optuna trial. When the search runs
-        trials at once, a backend must give every outstanding proposal its own number and
-        its own pruning reporter, accept their tells in any order, and record each one
-        still outstanding when its process dies as interrupted, as it does for one now;
-        a backend that cannot must keep raising `RuntimeError` beyond what it can hold
-        (KerasTuner would need one tuner id per outstanding proposal).
+        The search keeps up to `settings.workers` proposals outstanding. A backend gives
+        every outstanding proposal its own number and its own pruning reporter, accepts
+        their tells in any order, and records each one still outstanding when its
+        process dies as interrupted. `OptunaBackend` makes each its own Optuna trial
+        (with several workers, TPE's constant liar stands in for the pending ones);
+        `KerasTunerBackend` gives each its own tuner id. `SearchBusy` from `ask` means
+        "nothing until a running trial ends" (Hyperband between a bracket's rounds); the
+        caller waits for a result and asks again.
 
     Ownership:
         The instance, and so the process, that asked for a proposal owns the running

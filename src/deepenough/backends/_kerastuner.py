@@ -29,7 +29,7 @@ from typing import Any
 
 from sklearn.exceptions import ConvergenceWarning
 
-from deepenough.backends._base import Backend, BackendSettings, SearchExhausted
+from deepenough.backends._base import Backend, BackendSettings, SearchBusy, SearchExhausted
 from deepenough.backends._kerastuner_space import (
     _config_from_values,
     _fix,
@@ -63,6 +63,9 @@ class _Running:
     config: Config
     epoch_budget: int | None
     rerun_of: int | None
+    tuner_id: str
+    """The oracle hands one tuner id the same running trial until it ends, so each
+    outstanding proposal has its own."""
 
 
 class KerasTunerBackend(Backend):
@@ -101,13 +104,14 @@ class KerasTunerBackend(Backend):
             logger.warning("trial %d was interrupted; its config will run again", stale.number)
 
     def ask(self, fixed: Config | None = None) -> Proposal:
-        if self._running:
-            raise RuntimeError("a KerasTuner trial is still running; tell its result first")
         with warnings.catch_warnings():
             # The Bayesian oracle's Gaussian process fit often stops early; KerasTuner
             # expects it, and the warning would interleave with the progress bar.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            trial = self.oracle.create_trial(self.tuner.tuner_id)
+            tuner_id = self._free_tuner_id()
+            trial = self.oracle.create_trial(tuner_id)
+        if trial.status == "IDLE":  # Hyperband: the next round waits for running trials
+            raise SearchBusy(f"the {self.tuner_name} tuner waits for a running trial")
         if trial.status != "RUNNING":  # STOPPED: Hyperband's schedule, or no new values left
             self.exhausted = f"the {self.tuner_name} tuner had no trial left"
             raise SearchExhausted(self.exhausted)
@@ -127,7 +131,7 @@ class KerasTunerBackend(Backend):
         epoch_budget = int(budget) if budget is not None else None
         if epoch_budget is not None and epoch_budget >= int(config.training["max_epochs"]):
             epoch_budget = None
-        self._running[number] = _Running(trial, config, epoch_budget, rerun_of)
+        self._running[number] = _Running(trial, config, epoch_budget, rerun_of, tuner_id)
         trained = config
         if epoch_budget is not None:
             trained = replace(config, training={**config.training, "max_epochs": epoch_budget})
@@ -149,7 +153,13 @@ class KerasTunerBackend(Backend):
         return trial_from_entry(entry)  # as `finished` has it (fit_seconds rounded)
 
     def finished(self) -> list[TrialResult]:
-        return [trial_from_entry(r["result"]) for r in self._records]
+        records = sorted(self._records, key=lambda r: r["result"]["number"])
+        return [trial_from_entry(r["result"]) for r in records]
+
+    def _free_tuner_id(self) -> str:
+        """The first of tuner0, tuner1, … that no outstanding proposal holds."""
+        held = {running.tuner_id for running in self._running.values()}
+        return next(f"tuner{i}" for i in range(len(held) + 1) if f"tuner{i}" not in held)
 
     def _end(self, trial: Any, result: TrialResult) -> None:
         status = _ENDED[result.status]

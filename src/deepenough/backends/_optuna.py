@@ -52,7 +52,7 @@ class OptunaBackend(Backend):
             study_name=settings.study_name,
             direction=settings.direction,
             load_if_exists=True,
-            sampler=_sampler(settings.seed),
+            sampler=_sampler(settings.seed, settings.workers),
             pruner=optuna.pruners.MedianPruner(
                 n_startup_trials=5, n_warmup_steps=PRUNER_WARMUP_EPOCHS
             ),
@@ -62,7 +62,7 @@ class OptunaBackend(Backend):
             # A sampler seeded as at the start would draw the first trials' configs
             # again; seeded by the study's length, a resumed search goes on and still
             # repeats itself.
-            self.study.sampler = _sampler(settings.seed + done)
+            self.study.sampler = _sampler(settings.seed + done, settings.workers)
         self._running: dict[int, optuna.Trial] = {}
         if not settings.storage:
             self._recover()
@@ -142,11 +142,16 @@ class OptunaBackend(Backend):
         return JournalStorage(JournalFileBackend(str(path)))
 
 
-def _sampler(seed: int) -> optuna.samplers.TPESampler:
+def _sampler(seed: int, workers: int = 1) -> optuna.samplers.TPESampler:
+    """Seeded multivariate TPE; with several workers, the constant liar: each trial still
+    running counts as a bad one, so that the next proposal goes elsewhere."""
     with warnings.catch_warnings():
-        # `group` (conditional families sampled jointly) is marked experimental.
+        # `group` (conditional families sampled jointly) and `constant_liar` are marked
+        # experimental.
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True)
+        return optuna.samplers.TPESampler(
+            seed=seed, multivariate=True, group=True, constant_liar=workers > 1
+        )
 
 
 def _optuna_params(config: Config) -> dict[str, Any]:

@@ -119,6 +119,10 @@ class Manifest(Record):
     finished_at: str | None = optional()
     requested_trials: int | None = optional()
     wall_seconds: float | None = optional()
+    workers: int | None = optional()
+    """Training workers (trials in flight at once)."""
+    devices: tuple[str, ...] | None = optional()
+    """What the workers trained on: each GPU's name, or the CPU."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,17 @@
 """Training: fit one trial with per-epoch scoring, early stopping and pruning; refit a
 config on cross-validation folds."""
 
-from deepenough.train._crossval import FoldFit, Folds, fit_fold, make_folds, max_folds
+from deepenough.train._crossval import (
+    FoldFit,
+    FoldFitter,
+    FoldJob,
+    Folds,
+    LatencyJob,
+    fit_fold,
+    latency_ms,
+    make_folds,
+    max_folds,
+)
 from deepenough.train._fit import (
     FitReport,
     NonFiniteLoss,
@@ -13,20 +23,27 @@ from deepenough.train._fit import (
     repeat_rows,
 )
 from deepenough.train._objective import TrialObjective
-from deepenough.train._worker import TrialWorkers
+from deepenough.train._trials import PooledTrials
+from deepenough.train._worker import Done, WorkerPool
 
 __all__ = [
+    "Done",
     "FitReport",
     "FoldFit",
+    "FoldFitter",
+    "FoldJob",
     "Folds",
+    "LatencyJob",
     "NonFiniteLoss",
     "PackedData",
+    "PooledTrials",
     "TrialObjective",
-    "TrialWorkers",
+    "WorkerPool",
     "compile_model",
     "fit_epochs",
     "fit_fold",
     "fit_with_validation",
+    "latency_ms",
     "make_folds",
     "max_folds",
     "predict",

@@ -90,6 +90,55 @@ def fit_fold(
         keras.utils.clear_session(free_memory=True)
 
 
+@dataclass(frozen=True)
+class FoldJob:
+    """One re-training for a `WorkerPool`: `fit_fold` of `config` on these rows."""
+
+    config: Config
+    train_rows: np.ndarray
+    held_out: np.ndarray
+    epochs: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class LatencyJob:
+    """Time `config`'s predictions (untrained: the time does not depend on the weights)."""
+
+    config: Config
+
+
+@dataclass(frozen=True)
+class FoldFitter:
+    """Runs `FoldJob`s and `LatencyJob`s on the data it carries: a worker's handler."""
+
+    spec: DataSpec
+    data: PackedData
+    metric: Metric
+
+    def __call__(self, job: FoldJob | LatencyJob, report: object = None) -> FoldFit | float:
+        if isinstance(job, LatencyJob):
+            return latency_ms(job.config, self.spec, self.data.x)
+        return fit_fold(
+            job.config,
+            self.spec,
+            self.data,
+            job.train_rows,
+            job.held_out,
+            metric=self.metric,
+            epochs=job.epochs,
+            seed=job.seed,
+        )
+
+
+def latency_ms(config: Config, spec: DataSpec, x: np.ndarray) -> float:
+    """Milliseconds `config`'s model takes to predict 1,000 rows like `x`'s."""
+    try:
+        return _latency_ms(models.build(config, spec), x, spec)
+    finally:
+        keras.utils.clear_session(free_memory=True)
+
+
 def _latency_ms(model: keras.Model, x: np.ndarray, spec: DataSpec) -> float:
     rows = np.resize(x, (LATENCY_ROWS, *x.shape[1:]))
     predict(model, rows, spec)  # warm-up

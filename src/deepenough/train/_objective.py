@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import keras
 
 from deepenough import models
-from deepenough.backends import Proposal, TrialResult
+from deepenough.backends import EpochReporter, Proposal, TrialResult
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
-from deepenough.spaces import SearchSpace
+from deepenough.spaces import Config, SearchSpace
 from deepenough.train._fit import PackedData, fit_with_validation, repeat_rows
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,12 @@ class TrialObjective:
             else None,
             extra={"time_capped": True} if fitted.time_capped and not cut_off else {},
         )
+
+    def run(self, request: tuple[int, Config], report: EpochReporter) -> TrialResult:
+        """A worker's job (see `WorkerPool`): the trial numbered and configured by
+        `request`, reporting each epoch's value to `report`."""
+        number, config = request
+        return self(Proposal(number, config, report))
 
     def _time_limit(self) -> tuple[float | None, bool]:
         """Seconds this trial may train, and whether the search's end is what limits it."""

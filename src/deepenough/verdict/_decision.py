@@ -113,9 +113,18 @@ def compare_linear(
     return comparison, bool(probabilities and probabilities[0] < 1 - CONFIDENCE)
 
 
-def cost(final: Mapping[str, TrialResult], fits: Mapping[str, list[FoldFit]]) -> Cost:
-    """Parameters, mean fit seconds and predict latency per 1,000 rows; deep / shallow."""
-    shallow, deep = (_class_cost(final[name], fits[name]) for name in ("shallow", "deep"))
+def cost(
+    final: Mapping[str, TrialResult],
+    fits: Mapping[str, list[FoldFit]],
+    latency: Mapping[str, float] | None = None,
+) -> Cost:
+    """Parameters, mean fit seconds and predict latency per 1,000 rows; deep / shallow.
+    The latency is `latency`'s where given (timed with nothing else running), else the
+    median of the fits' own timings."""
+    shallow, deep = (
+        _class_cost(final[name], fits[name], (latency or {}).get(name))
+        for name in ("shallow", "deep")
+    )
 
     def ratio(deep_value: float, shallow_value: float) -> float | None:
         return round(deep_value / shallow_value, 3) if shallow_value else None
@@ -131,12 +140,14 @@ def cost(final: Mapping[str, TrialResult], fits: Mapping[str, list[FoldFit]]) ->
     )
 
 
-def _class_cost(trial: TrialResult, fits: list[FoldFit]) -> ClassCost:
+def _class_cost(trial: TrialResult, fits: list[FoldFit], latency: float | None) -> ClassCost:
     assert trial.n_params is not None, "a finalist was trained, so its size is known"
+    if latency is None:
+        latency = float(np.median([f.predict_ms_per_1000 for f in fits]))
     return ClassCost(
         params=trial.n_params,
         fit_seconds=round(float(np.mean([f.fit_seconds for f in fits])), 4),
-        predict_ms_per_1000=round(float(np.median([f.predict_ms_per_1000 for f in fits])), 3),
+        predict_ms_per_1000=round(latency, 3),
     )
 
 

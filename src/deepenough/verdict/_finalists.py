@@ -90,11 +90,15 @@ def default_folds(rows: int) -> int:
     return FOLDS if rows <= LARGE_DATA_ROWS else LARGE_DATA_FOLDS
 
 
-def verdict_seconds(trials: list[TrialResult], metric: Metric, rows: int, train_rows: int) -> float:
+def verdict_seconds(
+    trials: list[TrialResult], metric: Metric, rows: int, train_rows: int, workers: int = 1
+) -> float:
     """About how long the paired re-training of the current finalists takes at the
     default folds, on `rows` rows of which trials trained on `train_rows`: their
-    epochs, scaled to the folds' rows, and `FIT_OVERHEAD_SECONDS` for each fit."""
+    epochs, scaled to the folds' rows, and `FIT_OVERHEAD_SECONDS` for each fit, shared
+    among `workers` that each re-train one fit at a time."""
     folds = default_folds(rows)
     scale = (folds - 1) / folds * rows / max(train_rows, 1)
     fits = finalists(trials, metric).values()
-    return folds * sum(scale * refit_seconds(t) + FIT_OVERHEAD_SECONDS for t in fits)
+    total = folds * sum(scale * refit_seconds(t) + FIT_OVERHEAD_SECONDS for t in fits)
+    return total / max(min(workers, folds * len(fits)), 1)

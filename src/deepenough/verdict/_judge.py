@@ -17,9 +17,16 @@ from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.results import Crossover, Finalist, VerdictEvidence
 from deepenough.spaces import SearchSpace
-from deepenough.train import FoldFit, Folds, PackedData, make_folds, max_folds
+from deepenough.train import PackedData, WorkerPool, make_folds, max_folds
 from deepenough.verdict import _decision
-from deepenough.verdict._evidence import Interrupted, Progress, crossover, paired_fits
+from deepenough.verdict._evidence import (
+    Interrupted,
+    Paired,
+    Progress,
+    Refits,
+    crossover,
+    paired_fits,
+)
 from deepenough.verdict._finalists import default_folds, finalists
 from deepenough.verdict._rope import verdict_rope
 from deepenough.verdict._words import explain, headline
@@ -46,32 +53,29 @@ def judge(
     repeats: int | None = None,
     deadline: float | None = None,
     progress: Progress | None = None,
+    pool: WorkerPool | None = None,
 ) -> Verdict | None:
     """Decide shallow versus deep on `data` (train + validation); None when no trial
     has a score. `rope` (in the metric's units), `folds` and `repeats` override the
-    defaults; `deadline` (monotonic) bounds the re-training."""
+    defaults; `deadline` (monotonic) bounds the re-training, which runs on `pool`'s
+    workers (without one, here)."""
     final = finalists(trials, metric, rope)
     if not final:
         return None
     k = max_folds(data.y, spec.task, folds or default_folds(len(data)))
     repeats = repeats or 1
     splits = make_folds(data.y, spec.task, k, seed, repeats)
-    fits: dict[str, list[FoldFit]] = {}
+    refits = Refits(spec, data, metric, pool)
+    paired = Paired({c: [] for c in final}, [])
     interrupted = False
     if len(final) > 1:
         try:
-            fits = paired_fits(
-                final,
-                spec,
-                data,
-                splits,
-                metric=metric,
-                seed=seed,
-                deadline=deadline,
-                progress=progress,
+            paired = paired_fits(
+                final, refits, splits, seed=seed, deadline=deadline, progress=progress
             )
         except Interrupted as stop:
-            fits, interrupted = stop.fits, True
+            paired, interrupted = stop.paired, True
+    fits = paired.fits
     sign = metric.sign
     scores = {c: [f.score for f in fits.get(c, [])] for c in final}
     the_rope = verdict_rope(metric, scores, rope)
@@ -99,11 +103,11 @@ def judge(
             difference=depth.difference,
             interval=depth.interval,
             probabilities=depth.probabilities,
-            cost=_decision.cost(final, fits),
+            cost=_decision.cost(final, fits, _latencies(refits, final, interrupted)),
             memorisation=_decision.memorisation(fits, sign),
         )
         evidence = _with_crossover(
-            evidence, final, fits, spec, data, splits, metric, seed, deadline, progress
+            evidence, final, paired, refits, spec, metric, seed, deadline, progress
         )
     linear, linear_suffices = _decision.compare_linear(scores, sign, k, the_rope.value)
     evidence = replace(evidence, linear_comparison=linear, linear_suffices=linear_suffices)
@@ -119,10 +123,9 @@ def judge(
 def _with_crossover(
     evidence: VerdictEvidence,
     final: dict[str, TrialResult],
-    fits: dict[str, list[FoldFit]],
+    paired: Paired,
+    refits: Refits,
     spec: DataSpec,
-    data: PackedData,
-    splits: Folds,
     metric: Metric,
     seed: int,
     deadline: float | None,
@@ -136,11 +139,10 @@ def _with_crossover(
         found = crossover(
             final["shallow"],
             final["deep"],
-            fits,
-            spec,
-            data,
-            splits,
-            metric=metric,
+            paired,
+            refits,
+            task=spec.task,
+            sign=metric.sign,
             rope=evidence.rope.value,
             seed=seed,
             deadline=deadline,
@@ -149,6 +151,18 @@ def _with_crossover(
     except KeyboardInterrupt:
         return replace(evidence, crossover=Crossover(skipped="interrupted"), interrupted=True)
     return replace(evidence, crossover=found)
+
+
+def _latencies(
+    refits: Refits, final: dict[str, TrialResult], interrupted: bool
+) -> dict[str, float] | None:
+    """Shallow's and deep's prediction latency timed alone (None: from their fits)."""
+    if interrupted:
+        return None
+    try:
+        return refits.latencies({c: final[c].config for c in ("shallow", "deep")})
+    except KeyboardInterrupt:
+        return None
 
 
 def _finalist(trial: TrialResult | None, scores: list[float] | None) -> Finalist | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,16 +76,21 @@ class DepthPlan:
         """The depth classes the space can express."""
         return tuple(c for c in DEPTH_CLASSES if self.choices[c])
 
-    def __call__(self, finished: list[TrialResult]) -> Config | None:
-        """The values to fix in the next trial, or None to let the sampler choose."""
+    def __call__(
+        self, finished: list[TrialResult], running: Sequence[Config] = ()
+    ) -> Config | None:
+        """The values to fix in the next trial, or None to let the sampler choose.
+        Trials still `running` count in their class, so that the shares hold with
+        several trials in flight."""
         counts = Counter(t.depth_class for t in finished if t.depth_class is not None)
+        counts.update(self.space.depth_class(models.depth(config)) for config in running)
         for depth_class in self.classes:
             if counts[depth_class] == 0:
                 return self.reference(depth_class)
-        neediest = self._neediest(counts, count_towards_total(finished) + 1)
+        neediest = self._neediest(counts, count_towards_total(finished) + len(running) + 1)
         if neediest is None:
             return None
-        rng = np.random.default_rng([self.seed, len(finished)])
+        rng = np.random.default_rng([self.seed, len(finished) + len(running)])
         best = self._best(finished, neediest)
         if best is not None and rng.random() < EXPLOIT:
             names = models.depth_params(best.config.family)
