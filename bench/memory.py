@@ -6,9 +6,9 @@
 Runs the search loop (the default space, Optuna, the depth plan; no verdict or export)
 both ways in one command, each in a fresh process of its own: with every trial trained
 in the search process, and with trials trained in a child process replaced every 10
-trials (`train.TrialWorkers`, what `automl search` does). After each trial it records
-the resident set size (RSS, from /proc, so Linux only) of the search process plus its
-children, and writes
+trials (one worker of `train.WorkerPool`, what `automl search --workers 1` does). After
+each trial it records the resident set size (RSS, from /proc, so Linux only) of the
+search process plus its children, and writes
 reports/benchmarks/memory.md: the command, machine, date, both RSS curves and the
 growth from trial 5 to the last (target: under 15%).
 """
@@ -55,11 +55,12 @@ def rss_mib(pid: int | str = "self") -> float:
 def measure(data: str, trials: int, in_process: bool) -> tuple[list[float], float]:
     """RSS after each trial, and the minutes the loop took."""
     from deepenough import models
+    from deepenough._hardware import detect, plan_workers
     from deepenough.backends import BackendSettings, make_backend, run_trials
     from deepenough.data import load_dataset
     from deepenough.metrics import get_metric
     from deepenough.spaces import load_space
-    from deepenough.train import PackedData, TrialObjective, TrialWorkers
+    from deepenough.train import PackedData, PooledTrials, TrialObjective, WorkerPool
     from deepenough.verdict import DepthPlan
 
     dataset = load_dataset(REPO / data)
@@ -87,8 +88,9 @@ def measure(data: str, trials: int, in_process: bool) -> tuple[list[float], floa
         backend = make_backend(
             "optuna", space, BackendSettings(Path(run_dir), metric.direction, seed=0)
         )
-        with TrialWorkers(objective, in_process=in_process) as workers:
-            run_trials(backend, workers, n_trials=trials, on_trial=record, plan=DepthPlan(space, 0))
+        with WorkerPool(plan_workers(1, detect()), in_process=in_process) as pool:
+            runner = PooledTrials(pool, objective)
+            run_trials(backend, runner, n_trials=trials, on_trial=record, plan=DepthPlan(space, 0))
     return curve, (time.monotonic() - started) / 60
 
 

@@ -16,8 +16,9 @@ its own, whose whole process tree is sampled for memory):
 - **Memory.** The peak resident memory of all processes together (the search and its
   workers), sampled every 0.2 s.
 
-Writes reports/benchmarks/parallel.md with the command, machine and date, and each
-figure's ratio to the first worker count's.
+Writes reports/benchmarks/parallel.md (or `--table`) with the command, machine and date,
+and each figure's ratio to the first worker count's. bench/gpu_check.sh runs the quick
+look on a GPU machine.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def measure_throughput(kind: str, workers: int, trials: int) -> dict:
         "seconds": seconds,
         "trials_per_hour": 3600 * trials / seconds,
         "statuses": sorted({r.status for r in results}),
+        "fit_seconds": {r.number: round(r.fit_seconds, 1) for r in results},
     }
 
 
@@ -194,6 +196,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--skip-end-to-end", action="store_true")
+    parser.add_argument(
+        "--table", type=Path, default=TABLE, help=f"where to write [{TABLE.relative_to(REPO)}]"
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     rows: dict[int, dict] = {n: {} for n in counts}
@@ -273,9 +278,9 @@ def write_table(rows: dict[int, dict], counts: list[int], args: argparse.Namespa
                 f"- End-to-end wall time, 2 workers against 1: **{whole:.2f}×** "
                 f"(target ≤ {TARGETS['end_to_end']}×)."
             )
-    TABLE.parent.mkdir(parents=True, exist_ok=True)
-    TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {TABLE}")
+    args.table.parent.mkdir(parents=True, exist_ok=True)
+    args.table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.table}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ bench/ucr.py without importing aeon: pip install --no-deps aeon==1.6.0).
 
     python bench/verdicts.py list                  # the tasks, their spaces and budgets
     python bench/verdicts.py reference [TASK ...]  # reference answers (hours; resumable, kept)
-    python bench/verdicts.py run [TASK ...]        # the tool on every task (under 2 h, 2 cores)
+    python bench/verdicts.py run --workers 2 [TASK ...]  # the tool on every task (under 2 h)
     python bench/verdicts.py table                 # re-render the table from the kept results
 
 `reference` establishes each task's answer without the search: for each of 5 seeds
@@ -298,7 +298,7 @@ def expectation(entry: dict[str, Any] | None) -> dict[str, Any] | None:
 # --- tool runs ---------------------------------------------------------------------
 
 
-def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
+def run_tool(task: Task, budget: str, trials: int, workers: str) -> dict[str, Any]:
     """`deepenough.search` on one task; the summary kept for the table."""
     import optuna
 
@@ -313,6 +313,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
         "metric": task.metric,
         "budget": budget,
         "trials_requested": trials,
+        "workers": workers,
         "command": command,
         "machine": describe_machine(),
         "commit": _commit(),
@@ -327,6 +328,7 @@ def run_tool(task: Task, budget: str, trials: int) -> dict[str, Any]:
             metric=task.metric,
             time_budget=budget,
             trials=trials,
+            workers=workers,
             seed=0,
             out=RUNS / task.name,
             overwrite=True,
@@ -577,6 +579,9 @@ def main() -> None:
     run.add_argument("tasks", nargs="*")
     run.add_argument("--budget", help="one time budget for every task (for a quick check)")
     run.add_argument("--trials", type=int, help="trials per task [default: the task's]")
+    run.add_argument(
+        "--workers", required=True, help="trials at once (a number or auto; 1 repeats a run)"
+    )
     commands.add_parser("table", help=f"re-render {TABLE.relative_to(REPO)}")
     args = parser.parse_args()
 
@@ -595,7 +600,7 @@ def main() -> None:
         for task in _tasks(args.tasks):
             budget = args.budget or task.budget
             print(f"{task.name} ({budget}) …", flush=True)
-            summary = run_tool(task, budget, args.trials or task.trials)
+            summary = run_tool(task, budget, args.trials or task.trials, args.workers)
             _store(SUMMARY, task.name, summary)
             print(f"  {summary['decision']}, {summary['wall_seconds'] / 60:.1f} min", flush=True)
         write_table()

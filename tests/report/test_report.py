@@ -258,3 +258,13 @@ def test_a_broken_results_json_is_a_one_line_user_error(tmp_path, content) -> No
     assert not (tmp_path / "report.html").exists()
     done = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert done.exit_code == 2 and "Traceback" not in done.output
+
+
+def test_the_report_says_what_trained_the_run_and_how_to_repeat_it(results) -> None:
+    manifest = dataclasses.replace(results.manifest, workers=2, devices=("GPU 0: NVIDIA L4",))
+    text = re.sub(r"<[^>]+>", "", render_report(dataclasses.replace(results, manifest=manifest)))
+    assert "Trained by 2 workers on GPU 0: NVIDIA L4" in text
+    assert "--workers 1 repeats a run exactly" in text
+    alone = dataclasses.replace(results.manifest, workers=1, devices=("CPU (2 cores)",))
+    text = re.sub(r"<[^>]+>", "", render_report(dataclasses.replace(results, manifest=alone)))
+    assert "Trained by 1 worker on CPU (2 cores)" in text and "--workers 1" not in text

@@ -8,7 +8,7 @@ import time
 import pytest
 from _objectives import config, objective_for, whereabouts
 
-from deepenough._hardware import Machine, plan_workers
+from deepenough._hardware import Machine, detect, plan_workers
 from deepenough.backends import Proposal
 from deepenough.train import PooledTrials, WorkerPool
 
@@ -92,3 +92,21 @@ def test_a_job_far_past_its_limit_is_stopped_by_force() -> None:
         assert time.monotonic() - started < 30
         pool.submit("next", 0.0)
         assert pool.wait().result["pid"] != os.getpid()
+
+
+@pytest.mark.gpu
+def test_two_workers_train_side_by_side_on_one_gpu_and_name_it(
+    classification_frame, tiny_space
+) -> None:
+    machine = detect()
+    gpu = machine.gpus[0]
+    shared = Machine(machine.cpus, (gpu,), machine.available_bytes)
+    slots = plan_workers(2, shared)
+    assert [s.gpu_sharers for s in slots] == [2, 2]
+    with WorkerPool(slots) as pool:
+        trials = PooledTrials(pool, objective_for(classification_frame, tiny_space))
+        trials.start(Proposal(0, config()))
+        trials.start(Proposal(1, config()))
+        results = [trials.next_result(), trials.next_result()]
+    assert [r.status for r in results] == ["complete", "complete"]
+    assert {r.extra["device"] for r in results} == {gpu.name}

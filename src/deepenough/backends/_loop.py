@@ -97,6 +97,7 @@ def run_trials(
                     logger.info("time budget reached after %d trials", len(finished))
                     starting = False
                     break
+                asked = time.monotonic()  # proposing is part of a trial's time
                 configs = [p.config for p in running.values()]
                 try:
                     proposal = backend.ask(plan(finished, configs) if plan else None)
@@ -110,7 +111,7 @@ def run_trials(
                     starting = False
                     break
                 running[proposal.number] = proposal
-                started[proposal.number] = time.monotonic()
+                started[proposal.number] = asked
                 runner.start(proposal)
             if not running:
                 return finished

@@ -79,14 +79,17 @@ class _Worker:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the child imports TensorFlow
         context = multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
-        self.process = context.Process(
+        process = context.Process(
             target=serve,
             args=(child_end, self.slot),
             name=f"deepenough-worker-{self.slot.index}",
             daemon=True,
         )
-        self.process.start()
-        child_end.close()
+        try:
+            process.start()
+        finally:
+            child_end.close()
+        self.process = process
         self.connection = parent_end
         self.jobs_run = 0
         self.handler = None
