@@ -100,7 +100,6 @@ def measure_throughput(kind: str, workers: int, trials: int) -> dict:
         "seconds": seconds,
         "trials_per_hour": 3600 * trials / seconds,
         "statuses": sorted({r.status for r in results}),
-        "fit_seconds": {r.number: round(r.fit_seconds, 1) for r in results},
     }
 
 

@@ -5,13 +5,14 @@ installed package (aeon is not imported, so none of its dependencies are needed
 and nothing is downloaded):
 
     pip install --no-deps aeon==1.6.0
-    python bench/ucr.py                      # all data sets, writes reports/benchmarks/families.md
-    python bench/ucr.py GunPoint --trials 40 # one data set
+    python bench/ucr.py --workers 2               # all data sets: reports/benchmarks/families.md
+    python bench/ucr.py GunPoint --workers 2 --trials 40  # one data set
 
 Each data set is written to bench/data/<Name>_train.csv and <Name>_test.csv
 (columns t0 ... t<L-1>, then `label`), then searched with
 
-    automl search <Name>_train.csv --test-data <Name>_test.csv --trials N --time-budget T
+    automl search <Name>_train.csv --test-data <Name>_test.csv --trials N --time-budget T \
+        --workers W
 
 and the test accuracy, the best family and depth, and the wall time are tabulated
 beside published accuracies (Fawaz et al. 2019, "Deep learning for time series
@@ -77,7 +78,7 @@ def write_csvs(name: str) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def run(name: str, trials: int, budget: str) -> dict:
+def run(name: str, trials: int, budget: str, workers: str) -> dict:
     train, test = write_csvs(name)
     out = RUNS / name
     command = [
@@ -90,6 +91,8 @@ def run(name: str, trials: int, budget: str) -> dict:
         str(trials),
         "--time-budget",
         budget,
+        "--workers",
+        workers,
         "--out",
         str(out.relative_to(REPO)),
         "--overwrite",
@@ -128,7 +131,8 @@ def write_table(rows: list[dict]) -> None:
         f"Machine: {platform.machine()}, {cores} CPU cores, no GPU, "
         f"{platform.python_version()} · date {datetime.date.today().isoformat()}",
         "",
-        "Command (all data sets): `python bench/ucr.py`; each data set runs the command listed",
+        f"Command: `{shlex.join(['python', 'bench/ucr.py', *sys.argv[1:]])}`; each data set "
+        "runs the command listed",
         "below on the official UCR train/test split, default search space, seed 0. Published",
         "accuracies:",
         "Fawaz et al. 2019, *Deep learning for time series classification: a review*.",
@@ -163,11 +167,14 @@ def main() -> None:
         help="for every data set [default: per data set, "
         f"{', '.join(f'{k} {v}' for k, v in BUDGETS.items())}]",
     )
+    parser.add_argument(
+        "--workers", required=True, help="trials at once (a number or auto; 1 repeats a run)"
+    )
     args = parser.parse_args()
     rows = []
     for name in args.names:
         print(f"{name} …", flush=True)
-        rows.append(run(name, args.trials, args.time_budget or BUDGETS[name]))
+        rows.append(run(name, args.trials, args.time_budget or BUDGETS[name], args.workers))
         print(
             f"  test accuracy {rows[-1]['accuracy']:.3f}, {rows[-1]['wall'] / 60:.1f} min",
             flush=True,
