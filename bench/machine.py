@@ -7,13 +7,10 @@ import platform
 
 
 def describe_machine() -> str:
-    import tensorflow as tf
+    from deepenough._hardware import detect
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    gpus = [
-        str(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
-        for gpu in tf.config.list_physical_devices("GPU")
-    ]
+    gpus = [gpu.name for gpu in detect().gpus]
     return (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, "
         f"{memory:.0f} GiB, {', '.join(gpus) if gpus else 'no GPU'}, "

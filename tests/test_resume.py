@@ -50,12 +50,17 @@ def wait_for_running_trials(folder: Path, process: subprocess.Popen, complete: i
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1][-2000:]
-        state = _optuna_state if (folder / "run" / "study.journal").exists() else _tuner_state
-        finished, running = state(folder / "run")
+        finished, running = backend_state(folder / "run")
         if len(finished) >= complete and len(running) == WORKERS:
             return finished, running
         time.sleep(0.2)
     pytest.fail(f"the search never had {WORKERS} trials running at once")
+
+
+def backend_state(run: Path) -> tuple[list[tuple[int, float]], set[int]]:
+    """The finished trials' (number, value) and the running ones' numbers, as the
+    backend's own files have them."""
+    return (_optuna_state if (run / "study.journal").exists() else _tuner_state)(run)
 
 
 def _optuna_state(run: Path) -> tuple[list[tuple[int, float]], set[int]]:
@@ -106,8 +111,7 @@ def test_kill_9_then_resume_keeps_every_trial_and_reruns_the_interrupted_ones(
     before, _ = wait_for_running_trials(folder, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    state = _optuna_state if (folder / "run" / "study.journal").exists() else _tuner_state
-    _, killed = state(folder / "run")  # as the kill left them
+    _, killed = backend_state(folder / "run")  # as the kill left them
     assert killed
     assert not (folder / "run" / "results.json").exists()  # nothing claims success
 
