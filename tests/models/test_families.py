@@ -49,6 +49,11 @@ CASES = {
             "pretrain_epochs": 2,
         },
     ),
+    "dbn-tabular": (
+        "tabular",
+        "dbn",
+        {"layers": 3, "units": 8, "pretrain_steps": 50, "pretrain_learning_rate": 0.05},
+    ),
     "mlp-sequence": (
         "sequence",
         "mlp",
@@ -73,6 +78,11 @@ CASES = {
         "sequence",
         "rnn",
         {"cell": "lstm", "layers": 1, "units": 8, "bidirectional": False},
+    ),
+    "dbn-sequence": (
+        "sequence",
+        "dbn",
+        {"layers": 1, "units": 8, "pretrain_steps": 50, "pretrain_learning_rate": 0.05},
     ),
     "cnn-image": ("image", "cnn", {"blocks": 2, "filters": 4, "kernel_size": 3, "residual": True}),
 }

@@ -10,7 +10,7 @@ import pytest
 
 from deepenough import models
 from deepenough.models._family import verified
-from deepenough.spaces import FamilySchema, ParamRule
+from deepenough.spaces import FamilySchema, ParamRule, builtin_spaces, resolve_space
 
 
 def family_module(**changes: Any) -> ModuleType:
@@ -18,6 +18,7 @@ def family_module(**changes: Any) -> ModuleType:
     removes that attribute."""
     module = ModuleType("deepenough.models.fake")
     attributes: dict[str, Any] = {
+        "ARCHITECTURE_TYPE": "feed-forward",
         "SCHEMA": FamilySchema(
             {"layers": ParamRule(int, 2, low=0, high=8), "width": ParamRule(int, 8, low=1)}
         ),
@@ -46,9 +47,26 @@ def test_every_registered_family_meets_the_contract(name: str) -> None:
     assert verified({name: module}) == {name: module}
 
 
-def test_only_the_autoencoder_has_an_unsupervised_stage() -> None:
+def test_the_pretrained_families_have_an_unsupervised_stage() -> None:
     staged = {n for n, f in models.FAMILIES.items() if isinstance(f, models.PretrainingFamily)}
-    assert staged == {"autoencoder"}
+    assert staged == {"autoencoder", "dbn"}
+
+
+def test_the_families_cover_the_six_classic_types() -> None:
+    types = models.architecture_types(models.FAMILIES)
+    assert set(types.values()) == set(models.ARCHITECTURE_TYPES)
+    assert types["dbn"] == "symmetrically connected"
+
+
+@pytest.mark.parametrize("space", builtin_spaces())
+def test_each_built_in_space_names_its_families_classic_type(space: str) -> None:
+    """`automl spaces show` prints these comments, so they must not drift from the code."""
+    families = resolve_space(space)[1].split("\nfamilies:\n")[1].split("\n\n")[0]
+    family_lines = [line.strip() for line in families.splitlines() if line[2] != " "]
+    assert family_lines
+    for line in family_lines:
+        name, comment = line.split(":  # ")
+        assert comment.startswith(models.FAMILIES[name].ARCHITECTURE_TYPE), line
 
 
 def test_the_minimal_fake_family_passes() -> None:
@@ -79,6 +97,8 @@ def test_a_depth_that_is_not_callable_is_refused() -> None:
 @pytest.mark.parametrize(
     ("changes", "rule"),
     [
+        ({"ARCHITECTURE_TYPE": None}, "`ARCHITECTURE_TYPE` must be one of ['feed-forward'"),
+        ({"ARCHITECTURE_TYPE": "transformer"}, "`ARCHITECTURE_TYPE` must be one of"),
         ({"SCHEMA": {"layers": 2}}, "`SCHEMA` must be a FamilySchema"),
         ({"DEPTH_PARAMS": ["layers"]}, "`DEPTH_PARAMS` must be a non-empty tuple of str"),
         ({"DEPTH_PARAMS": ()}, "`DEPTH_PARAMS` must be a non-empty tuple of str"),

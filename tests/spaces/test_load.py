@@ -167,11 +167,15 @@ def test_config_flat_round_trip() -> None:
 @pytest.mark.parametrize(
     ("name", "modality", "families"),
     [
-        ("default", "tabular", {"mlp", "resmlp", "recursive", "autoencoder"}),
-        ("default", "sequence", {"mlp", "resmlp", "recursive", "autoencoder", "cnn", "rnn"}),
+        ("default", "tabular", {"mlp", "resmlp", "recursive", "autoencoder", "dbn"}),
+        (
+            "default",
+            "sequence",
+            {"mlp", "resmlp", "recursive", "autoencoder", "dbn", "cnn", "rnn"},
+        ),
         ("default", "image", {"mlp", "resmlp", "cnn"}),
-        ("tabular", "tabular", {"mlp", "resmlp", "recursive", "autoencoder"}),
-        ("sequence", "sequence", {"mlp", "resmlp", "cnn", "rnn"}),
+        ("tabular", "tabular", {"mlp", "resmlp", "recursive", "autoencoder", "dbn"}),
+        ("sequence", "sequence", {"mlp", "resmlp", "dbn", "cnn", "rnn"}),
         ("image", "image", {"mlp", "resmlp", "cnn"}),
         ("quick", "sequence", {"mlp", "cnn", "rnn"}),
     ],

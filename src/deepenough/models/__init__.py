@@ -1,6 +1,6 @@
 """Model builders: one module per architecture family, plus the shared feature encoder."""
 
-from deepenough.models._family import Family, PretrainingFamily
+from deepenough.models._family import ARCHITECTURE_TYPES, Family, PretrainingFamily
 from deepenough.models._features import (
     build_encoder,
     encode,
@@ -11,6 +11,7 @@ from deepenough.models._features import (
 )
 from deepenough.models._registry import (
     FAMILIES,
+    architecture_types,
     build,
     catalog,
     depth,
@@ -20,9 +21,11 @@ from deepenough.models._registry import (
 )
 
 __all__ = [
+    "ARCHITECTURE_TYPES",
     "FAMILIES",
     "Family",
     "PretrainingFamily",
+    "architecture_types",
     "build",
     "build_encoder",
     "catalog",

@@ -13,6 +13,16 @@ import numpy as np
 from deepenough.data import DataSpec
 from deepenough.spaces import Config, FamilySchema
 
+ARCHITECTURE_TYPES = (
+    "feed-forward",
+    "recurrent",
+    "convolutional",
+    "recursive",
+    "unsupervised pre-trained",
+    "symmetrically connected",
+)
+"""The classic picture of "neural networks versus deep learning": every family is one."""
+
 
 class Family(Protocol):
     """An architecture family: one module, registered in `models.FAMILIES`.
@@ -26,6 +36,10 @@ class Family(Protocol):
     is imported (`verified`); adding a family means adding its module and one line
     in `FAMILIES`.
     """
+
+    ARCHITECTURE_TYPE: str
+    """Which of the six classic types of neural network the family stands for (one of
+    `ARCHITECTURE_TYPES`), as the README, the spaces and the report name it."""
 
     SCHEMA: FamilySchema
     """The family's hyperparameter rules and the data modalities it applies to;
@@ -82,6 +96,12 @@ def verified(modules: Mapping[str, ModuleType]) -> dict[str, Family]:
 
 def _violation(module: ModuleType) -> str | None:
     """Why `module` is not a `Family`, or None when it is."""
+    architecture_type = getattr(module, "ARCHITECTURE_TYPE", None)
+    if architecture_type not in ARCHITECTURE_TYPES:
+        return (
+            f"`ARCHITECTURE_TYPE` must be one of {list(ARCHITECTURE_TYPES)}, "
+            f"but got {_shown(module, 'ARCHITECTURE_TYPE')}"
+        )
     schema = getattr(module, "SCHEMA", None)
     if not isinstance(schema, FamilySchema):
         return f"`SCHEMA` must be a FamilySchema, but got {_shown(module, 'SCHEMA')}"

@@ -5,13 +5,13 @@ Adding a family means adding its module and one line in `FAMILIES`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import keras
 import numpy as np
 
 from deepenough.data import DataSpec
-from deepenough.models import autoencoder, cnn, mlp, recursive, resmlp, rnn
+from deepenough.models import autoencoder, cnn, dbn, mlp, recursive, resmlp, rnn
 from deepenough.models._family import Family, PretrainingFamily, verified
 from deepenough.spaces import Config, FamilySchema
 
@@ -21,6 +21,7 @@ FAMILIES: Mapping[str, Family] = verified(
         "resmlp": resmlp,
         "recursive": recursive,
         "autoencoder": autoencoder,
+        "dbn": dbn,
         "cnn": cnn,
         "rnn": rnn,
     }
@@ -30,6 +31,11 @@ FAMILIES: Mapping[str, Family] = verified(
 def catalog() -> dict[str, FamilySchema]:
     """Every family's schema, keyed by name: what a search space is checked against."""
     return {name: module.SCHEMA for name, module in FAMILIES.items()}
+
+
+def architecture_types(families: Iterable[str]) -> dict[str, str]:
+    """Which classic type of neural network each of `families` stands for."""
+    return {name: FAMILIES[name].ARCHITECTURE_TYPE for name in families}
 
 
 def build(config: Config, spec: DataSpec) -> keras.Model:

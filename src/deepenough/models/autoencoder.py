@@ -21,6 +21,8 @@ from deepenough.models._head import features_input, output_layer
 from deepenough.models.mlp import ACTIVATIONS
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
+ARCHITECTURE_TYPE = "unsupervised pre-trained"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "encoder_depth": ParamRule(int, 2, low=1, high=16),

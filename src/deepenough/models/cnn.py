@@ -19,6 +19,8 @@ from deepenough.data import DataSpec
 from deepenough.models._head import batch_norm, features_input, output_layer, structured
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
+ARCHITECTURE_TYPE = "convolutional"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "blocks": ParamRule(int, 3, low=1, high=16),

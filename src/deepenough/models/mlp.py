@@ -14,6 +14,8 @@ from deepenough.spaces import Config, FamilySchema, ParamRule
 
 ACTIVATIONS = ("relu", "gelu", "tanh", "elu", "selu", "swish", "sigmoid")
 
+ARCHITECTURE_TYPE = "feed-forward"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "depth": ParamRule(int, 2, low=0, high=64),

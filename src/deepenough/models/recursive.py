@@ -18,6 +18,8 @@ from deepenough.models._head import features_input, output_layer
 from deepenough.models.mlp import ACTIVATIONS
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
+ARCHITECTURE_TYPE = "recursive"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "k": ParamRule(int, 3, low=1, high=64),

@@ -17,6 +17,8 @@ from deepenough.data import DataSpec
 from deepenough.models._head import batch_norm, features_input, output_layer
 from deepenough.spaces import Config, FamilySchema, ParamRule
 
+ARCHITECTURE_TYPE = "feed-forward"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "blocks": ParamRule(int, 2, low=0, high=32),

@@ -15,6 +15,8 @@ from deepenough.spaces import Config, FamilySchema, ParamRule
 
 CELLS = {"simple": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
+ARCHITECTURE_TYPE = "recurrent"
+
 SCHEMA = FamilySchema(
     hyperparameters={
         "cell": ParamRule(str, "gru", choices=tuple(CELLS)),
