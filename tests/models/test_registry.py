@@ -53,7 +53,7 @@ def test_the_pretrained_families_have_an_unsupervised_stage() -> None:
 
 
 def test_the_families_cover_the_six_classic_types() -> None:
-    types = models.architecture_types(models.FAMILIES)
+    types = {name: family.ARCHITECTURE_TYPE for name, family in models.FAMILIES.items()}
     assert set(types.values()) == set(models.ARCHITECTURE_TYPES)
     assert types["dbn"] == "symmetrically connected"
 

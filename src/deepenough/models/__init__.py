@@ -11,7 +11,6 @@ from deepenough.models._features import (
 )
 from deepenough.models._registry import (
     FAMILIES,
-    architecture_types,
     build,
     catalog,
     depth,
@@ -25,7 +24,6 @@ __all__ = [
     "FAMILIES",
     "Family",
     "PretrainingFamily",
-    "architecture_types",
     "build",
     "build_encoder",
     "catalog",

@@ -5,7 +5,7 @@ Adding a family means adding its module and one line in `FAMILIES`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import keras
 import numpy as np
@@ -31,11 +31,6 @@ FAMILIES: Mapping[str, Family] = verified(
 def catalog() -> dict[str, FamilySchema]:
     """Every family's schema, keyed by name: what a search space is checked against."""
     return {name: module.SCHEMA for name, module in FAMILIES.items()}
-
-
-def architecture_types(families: Iterable[str]) -> dict[str, str]:
-    """Which classic type of neural network each of `families` stands for."""
-    return {name: FAMILIES[name].ARCHITECTURE_TYPE for name in families}
 
 
 def build(config: Config, spec: DataSpec) -> keras.Model:

@@ -92,7 +92,8 @@ def pretrain(model: keras.Model, config: Config, x: np.ndarray) -> None:
             rng=rng,
         )
         model.get_layer(name).set_weights([rbm.weights, rbm.hidden_bias])
-        logger.debug("%s: reconstruction error %.4f", name, rbm.reconstruction_error(visible))
+        if logger.isEnabledFor(logging.DEBUG):  # the error costs a pass over the rows
+            logger.debug("%s: reconstruction error %.4f", name, rbm.reconstruction_error(visible))
         visible = rbm.hidden_probabilities(visible)
         binary = np.ones(visible.shape[1], dtype=bool)  # the RBMs above are Bernoulli
 
