@@ -1,6 +1,7 @@
 """The Python API mirrors the CLI: search a DataFrame, resume it, and fail cleanly."""
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,26 @@ def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
     assert {t.family for t in result.results.trials} <= {"cnn", "rnn"}
     assert "t0" in result.best_model.input  # one raw input per column, reshaped inside
     assert "sequence" in result.report_path.read_text()
+
+
+@pytest.mark.slow
+def test_a_default_search_on_a_table_runs_dbn_trials_in_their_depth_class(
+    tmp_path: Path, classification_frame: pd.DataFrame
+) -> None:
+    default = (resources.files("deepenough.search_spaces") / "default.yaml").read_text()
+    space = tmp_path / "default.yaml"  # the default space, trained for 3 epochs at most
+    space.write_text(default.replace("max_epochs: 100", "max_epochs: 3"))
+    assert "max_epochs: 3" in space.read_text()
+    options = {"trials": 6, "folds": 2, "repeats": 1, "workers": 1}
+    result = deepenough.search(classification_frame, space=space, out=tmp_path / "run", **options)
+    dbn = [t for t in result.results.trials if t.family == "dbn"]
+    assert {t.depth_class for t in dbn} == {"shallow", "deep"}
+    for trial in dbn:
+        assert trial.status == "complete" and trial.value is not None
+        assert trial.depth == trial.hyperparameters["layers"]
+        assert trial.depth_class == ("shallow" if trial.depth <= 2 else "deep")
+    assert result.verdict is not None and result.verdict.paired_folds > 0
+    assert result.results.space.architecture_types["dbn"] == "symmetrically connected"
 
 
 REPRODUCIBLE_TOLERANCE = 1e-4

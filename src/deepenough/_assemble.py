@@ -9,6 +9,7 @@ from deepenough._options import SearchOptions
 from deepenough._prepare import Prepared
 from deepenough.backends import TrialResult
 from deepenough.export import ExportReport
+from deepenough.models import FAMILIES
 from deepenough.report import parameter_importance
 from deepenough.results import Best, Export, MetricInfo, Results, RunStatus, SpaceInfo
 from deepenough.verdict import Verdict
@@ -38,6 +39,9 @@ def search_results(
             source=space.source,
             families=tuple(sorted(space.families)),
             shallow_max_depth=space.shallow_max_depth,
+            architecture_types={
+                name: FAMILIES[name].ARCHITECTURE_TYPE for name in sorted(space.families)
+            },
         ),
         backend=options.backend,
         trials=records,

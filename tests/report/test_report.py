@@ -268,3 +268,15 @@ def test_the_report_says_what_trained_the_run_and_how_to_repeat_it(results) -> N
     alone = dataclasses.replace(results.manifest, workers=1, devices=("CPU (2 cores)",))
     text = re.sub(r"<[^>]+>", "", render_report(dataclasses.replace(results, manifest=alone)))
     assert "Trained by 1 worker on CPU (2 cores)" in text and "--workers 1" not in text
+
+
+def test_the_report_names_each_familys_classic_type_and_counts_its_trials(results) -> None:
+    space = dataclasses.replace(
+        results.space,
+        families=("dbn", "mlp"),
+        architecture_types={"dbn": "symmetrically connected", "mlp": "feed-forward"},
+    )
+    results = with_trial(dataclasses.replace(results, space=space), 3, family="dbn")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_report(results)))
+    assert "dbn symmetrically connected 1 0" in text
+    assert "mlp feed-forward 4 3" in text

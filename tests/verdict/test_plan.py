@@ -112,3 +112,12 @@ def test_the_plan_repeats_for_the_same_seed(tabular_space) -> None:
     one = simulate(DepthPlan(tabular_space, seed=3), Config("mlp", {"depth": 6}, {}), 20)
     two = simulate(DepthPlan(tabular_space, seed=3), Config("mlp", {"depth": 6}, {}), 20)
     assert [t.config for t in one] == [t.config for t in two]
+
+
+def test_dbn_layers_put_its_trials_in_the_shallow_and_deep_classes(tabular_space) -> None:
+    plan = DepthPlan(tabular_space)
+    layers = {
+        depth_class: sorted(c.depth for c in plan.choices[depth_class] if c.family == "dbn")
+        for depth_class in ("linear", "shallow", "deep")
+    }
+    assert layers == {"linear": [], "shallow": [1, 2], "deep": [3, 4, 5, 6]}

@@ -68,6 +68,7 @@ def render_report(results: Results) -> str:
         verdict=results.verdict,
         finalists=_finalist_rows(results.verdict),
         leaderboard=_leaderboard_view(results),
+        families=_family_legend(results),
         plots=all_plots(results),
         classes=_class_balance(results.data),
         load_snippet=LOAD_SNIPPET,
@@ -135,6 +136,23 @@ def _leaderboard_view(results: Results) -> dict[str, Any]:
         "rows": rows,
         "metric": metric,
     }
+
+
+def _family_legend(results: Results) -> list[dict[str, Any]]:
+    """Each family of the space: its classic architecture type and how many of its trials
+    ran and completed."""
+    space = results.space
+    if space is None:
+        return []
+    return [
+        {
+            "family": name,
+            "type": space.architecture_types.get(name, ""),
+            "trials": sum(t.family == name for t in results.trials),
+            "complete": sum(t.family == name and t.status == "complete" for t in results.trials),
+        }
+        for name in space.families
+    ]
 
 
 def _missing(value: Any) -> bool:

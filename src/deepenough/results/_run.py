@@ -69,6 +69,9 @@ class SpaceInfo(Record):
     source: str
     families: tuple[str, ...]
     shallow_max_depth: int
+    architecture_types: Mapping[str, str] = field(default_factory=dict)
+    """Each family's classic architecture type ("feed-forward", "recurrent", ...); empty in
+    files written before families named one."""
 
 
 @dataclass(frozen=True, kw_only=True)
