@@ -177,6 +177,16 @@ def table(results: dict[str, dict], seeds: int, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+NOTES = "<!-- notes: kept when the table is rewritten -->"
+
+
+def _kept_notes(path: Path) -> str:
+    """The hand-written reading of an earlier run, below `NOTES`, so that a rerun keeps it
+    (to be checked against the new table)."""
+    text = path.read_text() if path.exists() else ""
+    return "\n" + text[text.index(NOTES) :] if NOTES in text else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=",".join(DATA), help="comma-separated task names")
@@ -190,7 +200,7 @@ def main() -> None:
     results = {name: measure(name, args.seeds) for name in names}
     command = shlex.join(["python", "bench/dbn.py", *sys.argv[1:]])
     args.table.parent.mkdir(parents=True, exist_ok=True)
-    args.table.write_text(table(results, args.seeds, command))
+    args.table.write_text(table(results, args.seeds, command) + _kept_notes(args.table))
     print(f"wrote {args.table}")
 
 
