@@ -136,7 +136,11 @@ def test_a_default_search_on_a_table_runs_dbn_trials_in_their_depth_class(
         assert trial.status == "complete" and trial.value is not None
         assert trial.depth == trial.hyperparameters["layers"]
         assert trial.depth_class == ("shallow" if trial.depth <= 2 else "deep")
-    assert result.verdict is not None and result.verdict.paired_folds > 0
+    verdict = result.verdict
+    assert verdict is not None and verdict.paired_folds > 0
+    by_number = {t.number: t for t in result.results.trials}
+    for depth_class in ("shallow", "deep"):  # each class's finalist is one of its trials
+        assert by_number[getattr(verdict, depth_class).trial].depth_class == depth_class
     assert result.results.space.architecture_types["dbn"] == "symmetrically connected"
 
 
