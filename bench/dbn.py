@@ -88,8 +88,8 @@ def fit(dataset, train, validation, test, cfg, seed: int) -> tuple[float, float]
     return score, pretrain_seconds + fitted.fit_seconds
 
 
-def measure(name: str, seeds: int) -> dict[tuple[str, int], list[tuple[float, float]]]:
-    """(arm, layers) → [(test accuracy, seconds)] over the seeds."""
+def measure(name: str, seeds: int) -> tuple[int, dict[tuple[str, int], list[tuple[float, float]]]]:
+    """The data's rows, and (arm, layers) → [(test accuracy, seconds)] over the seeds."""
     from deepenough import models
     from deepenough.data import load_dataset
     from deepenough.train import PackedData
@@ -108,7 +108,7 @@ def measure(name: str, seeds: int) -> dict[tuple[str, int], list[tuple[float, fl
                 result = fit(dataset, train, validation, test, config(arm, layers), seed)
                 out.setdefault((arm, layers), []).append(result)
                 print(f"{name} seed {seed} {arm} × {layers}: {result[0]:.4f}, {result[1]:.1f} s")
-    return out
+    return len(frame), out
 
 
 def _interval(values: list[float]) -> tuple[float, float, float]:
@@ -127,7 +127,8 @@ def _mean_sd(values: list[float], digits: int) -> str:
     return f"{np.mean(values):.{digits}f} ± {sd:.{digits}f}"
 
 
-def table(results: dict[str, dict], seeds: int, command: str) -> str:
+def table(results: dict[str, tuple[int, dict]], seeds: int, command: str) -> str:
+    """`results`: data name → what `measure` returned for it."""
     lines = [
         "# Deep belief networks: does RBM pretraining help?",
         "",
@@ -151,9 +152,8 @@ def table(results: dict[str, dict], seeds: int, command: str) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     verdicts = {"helps": 0, "hurts": 0, "no difference shown": 0}
-    for name, by_arm in results.items():
+    for name, (rows, by_arm) in results.items():
         task = verdict_tasks.BY_NAME[name]
-        rows = len(task.make())
         for layers in DEPTHS:
             scores = {arm: [s for s, _ in by_arm[(arm, layers)]] for arm in ARMS}
             seconds = {arm: [t for _, t in by_arm[(arm, layers)]] for arm in ARMS}
