@@ -7,7 +7,7 @@ from deepenough.spaces import Config, load_space
 from deepenough.train import PackedData, TrialObjective
 
 
-def objective_for(frame, tiny_space, x_override=None):
+def objective_for(frame, tiny_space, x_override=None, folds=0):
     dataset = load_dataset(frame)
     encoder = models.build_encoder(dataset.spec)
 
@@ -23,6 +23,7 @@ def objective_for(frame, tiny_space, x_override=None):
         get_metric(None, dataset.spec.task),
         train,
         pack(dataset.validation),
+        folds=folds,
     )
 
 

@@ -193,6 +193,7 @@ def _search(
         max_trial_seconds=budget.max_trial_seconds,
         search_deadline=budget.search_deadline,
         max_params=options.max_params,
+        folds=prepared.dataset.profile.split.search_folds,
     )
     listener.on_start(options.trials, count_towards_total(backend.finished()))
     best: list[float | None] = [None]

@@ -24,7 +24,7 @@ def test_classification_profile_counts_rows_and_classes(classification_frame) ->
     profile = dataset.profile.to_dict()
     assert list(profile) == [*SHARED_KEYS, "classes", "train_classes", "modality_reason"]
     assert (profile["rows"], profile["rows_without_target"]) == (150, 5)
-    assert profile["split"] == {"train": 87, "validation": 29, "test": 29}
+    assert profile["split"] == {"train": 87, "validation": 29, "test": 29, "search_folds": 5}
     assert [c["name"] for c in profile["columns"]] == ["x1", "x2", "colour"]
     assert profile["classes"] == frame["label"].value_counts().sort_index().to_dict()
     in_train = pd.Series(np.array(dataset.spec.classes)[dataset.train.target]).value_counts()

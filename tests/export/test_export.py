@@ -179,3 +179,14 @@ def test_unseen_categories_can_be_allowed(classifier) -> None:
     model = keras.saving.load_model(report.path)
     outputs = predict_frame(model, frame.assign(colour="purple"), allow_unseen=True)
     assert len(outputs["label"]) == len(frame)
+
+
+def test_tiny_data_exports_a_model_trained_on_every_row_and_scores_no_test_set(
+    tmp_path: Path, classification_frame: pd.DataFrame
+) -> None:
+    dataset, report = export(classification_frame.head(60), tmp_path / "model.keras")
+    assert len(dataset.test.target) == 0
+    assert report.test == {} and report.test_predictions is None
+    model = keras.saving.load_model(report.path)
+    outputs = predict_frame(model, classification_frame.head(5).drop(columns="label"))
+    assert outputs["probabilities"].shape == (5, len(dataset.spec.classes))

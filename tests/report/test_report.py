@@ -27,6 +27,7 @@ from deepenough.results import (
     MetricInfo,
     Results,
     Rope,
+    SplitSizes,
     TrialRecord,
     VerdictEvidence,
 )
@@ -280,3 +281,16 @@ def test_the_report_names_each_familys_classic_type_and_counts_its_trials(result
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_report(results)))
     assert "dbn symmetrically connected 1 0" in text
     assert "mlp feed-forward 4 3" in text
+
+
+def test_tiny_data_says_it_kept_no_test_set_and_scored_trials_by_folds(results) -> None:
+    data = dataclasses.replace(
+        results.data, split=SplitSizes(train=29, validation=7, test=0, search_folds=5)
+    )
+    export = Export(trial=4, reason="shallow", file="best_model.keras", epochs=3, fit_seconds=1.0)
+    tiny = dataclasses.replace(results, data=data, export=export, test={}, test_predictions=None)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_report(tiny)))
+    assert "no test set (too few rows to spare any)" in text
+    assert "scored by 5-fold cross-validation over train + validation" in text
+    assert "Not computed: no test set was held out" in text
+    assert "cross-validation" not in re.sub(r"<[^>]+>", " ", render_report(results))

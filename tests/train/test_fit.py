@@ -96,3 +96,30 @@ def test_a_model_over_the_parameter_budget_is_not_trained(classification_frame, 
     assert result.history_validation == () and result.fit_seconds == 0.0
     assert result.error == f"not trained: {result.n_params:,} parameters exceed --max-params 50"
     assert capped(Proposal(1, config(depth=0))).status == "complete"  # 2 inputs → 3 classes
+
+
+def test_with_folds_a_trial_scores_the_mean_of_one_fit_per_fold(
+    classification_frame, tiny_space
+) -> None:
+    reported: list[int] = []
+
+    def report(epoch: int, value: float) -> bool:
+        reported.append(epoch)
+        return False
+
+    objective = objective_for(classification_frame, tiny_space, folds=3)
+    result = objective(Proposal(0, config(max_epochs=4), report=report))
+    assert result.status == "complete"
+    folds = result.extra["folds"]
+    assert len(folds) == result.fits == 3
+    assert result.value == np.mean(folds)
+    assert len(set(folds)) > 1  # each fold scores other rows
+    # only the first fit reports to the pruner, so every trial's curve means the same
+    assert reported == [1, 2, 3, 4] and len(result.history_validation) == 4
+
+
+def test_a_trial_pruned_in_its_first_fold_trains_no_other(classification_frame, tiny_space) -> None:
+    objective = objective_for(classification_frame, tiny_space, folds=3)
+    result = objective(Proposal(0, config(), report=lambda epoch, value: epoch >= 2))
+    assert result.status == "pruned"
+    assert "folds" not in result.extra and result.fits == 1

@@ -13,7 +13,13 @@ from deepenough.backends._loop import (
     count_towards_total,
     run_trials,
 )
-from deepenough.backends._trial import EpochReporter, Proposal, TrialResult, trial_from_entry
+from deepenough.backends._trial import (
+    EpochReporter,
+    Proposal,
+    TrialResult,
+    never_prune,
+    trial_from_entry,
+)
 
 STATE_FILES = {"optuna": "study.journal", "kerastuner": "kerastuner"}
 """Each backend's state inside the run directory (a file, or a folder for KerasTuner)."""
@@ -51,6 +57,7 @@ __all__ = [
     "BackendSettings",
     "Deadline",
     "EpochReporter",
+    "never_prune",
     "InProcess",
     "Objective",
     "Proposal",

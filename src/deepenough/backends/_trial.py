@@ -14,7 +14,7 @@ EpochReporter = Callable[[int, float], bool]
 """Called after each epoch with (epoch, validation value); returns True to prune."""
 
 
-def _never_prune(epoch: int, value: float) -> bool:
+def never_prune(epoch: int, value: float) -> bool:
     return False
 
 
@@ -24,7 +24,7 @@ class Proposal:
 
     number: int
     config: Config
-    report: EpochReporter = _never_prune
+    report: EpochReporter = never_prune
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class TrialResult:
     fit_seconds: float = 0.0
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fits(self) -> int:
+        """How many models the trial trained: one per fold when folds scored it."""
+        return max(len(self.extra.get("folds", ())), 1)
 
     def to_record(self) -> TrialRecord:
         """The results.json entry of this trial."""

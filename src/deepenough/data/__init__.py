@@ -5,8 +5,12 @@ from deepenough.data._load import load_dataset
 from deepenough.data._modality import MODALITIES, Layout, detect_layout, parse_image_shape
 from deepenough.data._read import read_csv
 from deepenough.data._spec import ColumnSpec, Dataset, DataSpec, Split
+from deepenough.data._split import CROSS_VALIDATE_BELOW_ROWS, NO_TEST_BELOW_ROWS, search_folds
 
 __all__ = [
+    "CROSS_VALIDATE_BELOW_ROWS",
+    "NO_TEST_BELOW_ROWS",
+    "search_folds",
     "MODALITIES",
     "ColumnSpec",
     "DataSpec",

@@ -8,6 +8,7 @@ import pandas as pd
 from deepenough.data._columns import describe_column
 from deepenough.data._modality import Layout
 from deepenough.data._spec import ColumnKind, DataSpec, Split
+from deepenough.data._split import search_folds
 from deepenough.results import ColumnProfile, DataProfile, SplitSizes, TargetSummary
 from deepenough.results import Layout as LayoutSummary
 
@@ -41,7 +42,12 @@ def profile_data(
         task=spec.task,
         task_reason=task_reason,
         modality=spec.modality,
-        split=SplitSizes(train=len(train), validation=len(validation), test=len(test)),
+        split=SplitSizes(
+            train=len(train),
+            validation=len(validation),
+            test=len(test),
+            search_folds=search_folds(len(train) + len(validation)),
+        ),
         classes=classes,
         train_classes=train_classes,
         target_summary=(_target_summary(frame[spec.target]) if spec.task == "regression" else None),

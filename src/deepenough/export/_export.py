@@ -31,7 +31,8 @@ class ExportReport:
     epochs: int
     fit_seconds: float
     test: dict[str, float]
-    test_predictions: TestPredictions
+    test_predictions: TestPredictions | None
+    """None, as `test` is empty, when the data kept no test set."""
     """For the report: the confusion matrix, or actual and predicted values."""
 
 
@@ -57,22 +58,23 @@ def export_trial(
         body, train_and_validation, spec=dataset.spec, training=trial.config.training, epochs=epochs
     )
     model = wrap_for_export(body, dataset.spec)
+    spec, test_rows = dataset.spec, dataset.test
     with atomic_path(path) as temporary:
         model.save(temporary)
         reloaded = keras.saving.load_model(temporary)
         # Categories outside a column's vocabulary (rare ones beyond the kept most
         # frequent, or new in the test rows) share the slot they shared in training.
-        outputs = predict_frame(reloaded, dataset.test.features, allow_unseen=True)
-    spec = dataset.spec
-    test = score_outputs(outputs, dataset.test.target, spec.task)
+        if not len(test_rows.target):  # tiny data keeps no test set (data.NO_TEST_BELOW_ROWS)
+            return ExportReport(path, trial.number, epochs, fit_seconds, {}, None)
+        outputs = predict_frame(reloaded, test_rows.features, allow_unseen=True)
     logger.debug("exported trial %d to %s", trial.number, path)
     return ExportReport(
         path,
         trial.number,
         epochs,
         fit_seconds,
-        test,
-        describe_predictions(outputs, dataset.test.target, spec.task, spec.classes),
+        score_outputs(outputs, test_rows.target, spec.task),
+        describe_predictions(outputs, test_rows.target, spec.task, spec.classes),
     )
 
 

@@ -12,6 +12,7 @@ import html
 
 import plotly.graph_objects as go
 
+from deepenough.data import NO_TEST_BELOW_ROWS
 from deepenough.report._plots import DEPTH_CLASS_COLOURS, Plot, figure_plot
 from deepenough.results import Results, TestPredictions
 
@@ -98,9 +99,17 @@ def learning_curves(results: Results) -> Plot:
     )
 
 
+NO_TEST_SET = (
+    f"no test set was held out, since fewer than {NO_TEST_BELOW_ROWS} rows were given; every "
+    "row trained the model, and the verdict's cross-validated folds estimate its score"
+)
+
+
 def test_set(results: Results) -> Plot:
     found = results.test_predictions
     title = "Exported model on the test set"
+    if found is None and results.export is not None and results.data.split.test == 0:
+        return Plot("test-set", title, f"Not computed: {NO_TEST_SET}.")
     if found is None:
         return Plot("test-set", title, "Not computed: no model was exported.")
     if found.confusion is not None:

@@ -23,6 +23,8 @@ class SplitSizes(Record):
     train: int
     validation: int
     test: int
+    search_folds: int = 0
+    """Folds of train + validation that score each trial; 0: the validation split does."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,6 +43,9 @@ class PackedData:
     def __len__(self) -> int:
         return len(self.y)
 
+    def subset(self, rows: np.ndarray) -> PackedData:
+        return PackedData(self.x[rows], self.y[rows])
+
 
 @dataclass(frozen=True)
 class FitReport:

@@ -8,13 +8,15 @@ import time
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 from deepenough import models
-from deepenough.backends import EpochReporter, Proposal, TrialResult
+from deepenough.backends import EpochReporter, Proposal, TrialResult, never_prune
 from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.spaces import Config, SearchSpace
-from deepenough.train._fit import PackedData, fit_with_validation, repeat_rows
+from deepenough.train._crossval import make_folds, max_folds
+from deepenough.train._fit import FitReport, PackedData, fit_with_validation, repeat_rows
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ class TrialObjective:
     stops after its current epoch and is recorded as pruned."""
     max_params: int | None = None
     """A model with more parameters is rejected before training (a failed trial)."""
+    folds: int = 0
+    """With 2 or more, a trial's value is its mean best score over that many folds of train
+    + validation (tiny data, see `data.search_folds`); otherwise the validation split's."""
 
     def __call__(self, proposal: Proposal) -> TrialResult:
         config = proposal.config
@@ -60,22 +65,7 @@ class TrialObjective:
                     f"{self.max_params:,}",
                 )
             limit, cut_off = self._time_limit()
-            pretrain_seconds = _timed(
-                models.pretrain,
-                model,
-                config,
-                repeat_rows(self.train.x, int(config.training["batch_size"])),
-            )
-            fitted = fit_with_validation(
-                model,
-                self.train,
-                self.validation,
-                spec=self.spec,
-                metric=self.metric,
-                training=config.training,
-                report=proposal.report,
-                max_seconds=limit,
-            )
+            fitted = self._fit_folds(model, proposal, limit)
         except Exception as error:  # a trial's failure must not end the search
             logger.warning("trial %d failed: %s", proposal.number, error)
             return trial(status="failed", error=_reason(error))
@@ -99,13 +89,62 @@ class TrialObjective:
             history_train=fitted.history_train,
             history_validation=fitted.history_validation,
             n_params=n_params,
-            fit_seconds=pretrain_seconds + fitted.fit_seconds,
+            fit_seconds=fitted.fit_seconds,
             error=f"stopped after epoch {len(fitted.history_validation)}: the search's time "
             "budget ran out"
             if stopped_by_search
             else None,
-            extra={"time_capped": True} if fitted.time_capped and not cut_off else {},
+            extra={
+                **({"time_capped": True} if fitted.time_capped and not cut_off else {}),
+                **({"folds": list(fitted.fold_values)} if len(fitted.fold_values) > 1 else {}),
+            },
         )
+
+    def _fit_folds(self, model: keras.Model, proposal: Proposal, limit: float | None) -> Fitted:
+        """Fit `model` on the training split, or a fresh copy of it on each of `folds`
+        folds of train + validation, within `limit` seconds in all. Only the first fit
+        reports its epochs to the pruner, so that every trial's curve means the same."""
+        config = proposal.config
+        started = time.perf_counter()
+        fits: list[FitReport] = []
+        for index, (train, validation) in enumerate(self._splits()):
+            if index:
+                keras.utils.clear_session(free_memory=True)
+                keras.utils.set_random_seed(self.seed + proposal.number)
+                model = models.build(config, self.spec)
+            left = None if limit is None else max(limit - (time.perf_counter() - started), 0.0)
+            batch_size = int(config.training["batch_size"])
+            models.pretrain(model, config, repeat_rows(train.x, batch_size))
+            fits.append(
+                fit_with_validation(
+                    model,
+                    train,
+                    validation,
+                    spec=self.spec,
+                    metric=self.metric,
+                    training=config.training,
+                    report=proposal.report if index == 0 else never_prune,
+                    max_seconds=left,
+                )
+            )
+            last = fits[-1]
+            if last.pruned or last.time_capped or last.best_epoch == 0:
+                break
+        return Fitted.combine(fits, time.perf_counter() - started)
+
+    def _splits(self) -> list[tuple[PackedData, PackedData]]:
+        """(train, validation) pairs: the split itself, or `folds` folds of both."""
+        if self.folds < 2:
+            return [(self.train, self.validation)]
+        both = PackedData(
+            np.concatenate([self.train.x, self.validation.x]),
+            np.concatenate([self.train.y, self.validation.y]),
+        )
+        k = max_folds(both.y, self.spec.task, self.folds)
+        return [
+            (both.subset(fit_rows), both.subset(held_out))
+            for fit_rows, held_out in make_folds(both.y, self.spec.task, k, self.seed)
+        ]
 
     def run(self, request: tuple[int, Config], report: EpochReporter) -> TrialResult:
         """A worker's job (see `WorkerPool`): the trial numbered and configured by
@@ -123,10 +162,37 @@ class TrialObjective:
         return left, True
 
 
-def _timed(function, *args) -> float:
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class Fitted:
+    """A trial's fits taken together: scores averaged over folds, the first fit's curves."""
+
+    history_train: tuple[float, ...]
+    history_validation: tuple[float, ...]
+    best_epoch: int
+    best_value: float
+    best_loss: float
+    pruned: bool
+    time_capped: bool
+    fit_seconds: float
+    fold_values: tuple[float, ...]
+
+    @classmethod
+    def combine(cls, fits: list[FitReport], seconds: float) -> Fitted:
+        """The mean best value and loss over `fits`, the median best epoch (what a refit
+        trains for); a trial fails if any fit never scored, is pruned or cut off if any was."""
+        first = fits[0]
+        failed = any(f.best_epoch == 0 for f in fits)
+        return cls(
+            history_train=first.history_train,
+            history_validation=first.history_validation,
+            best_epoch=0 if failed else int(round(float(np.median([f.best_epoch for f in fits])))),
+            best_value=float(np.mean([f.best_value for f in fits])),
+            best_loss=float(np.mean([f.best_loss for f in fits])),
+            pruned=any(f.pruned for f in fits),
+            time_capped=any(f.time_capped for f in fits),
+            fit_seconds=seconds,
+            fold_values=tuple(f.best_value for f in fits),
+        )
 
 
 def _reason(error: Exception) -> str:

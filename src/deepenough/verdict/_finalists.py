@@ -78,9 +78,10 @@ def smoothed_score(trial: TrialResult, metric: Metric) -> float:
 
 def refit_seconds(trial: TrialResult) -> float:
     """About how long one re-training of `trial` takes on data the size of its training
-    split: its seconds per epoch times its best epoch (what the verdict trains for)."""
+    split: its seconds per epoch (of one fit, when folds scored it) times its best epoch
+    (what the verdict trains for)."""
     epochs = max(len(trial.history_validation), 1)
-    return trial.fit_seconds / epochs * epochs_to_refit(trial)
+    return trial.fit_seconds / trial.fits / epochs * epochs_to_refit(trial)
 
 
 def default_folds(rows: int) -> int:
