@@ -96,7 +96,9 @@ def print_summary(results: Results, run_dir: str) -> None:
         + f"); stopped: {results.stop_reason}",
     )
     test = ", ".join(f"{k} {v:.4f}" for k, v in results.test.items() if v is not None)
-    table.add_row("test", test or f"none held out: {results.data.rows} rows are too few to spare any")
+    table.add_row(
+        "test", test or f"none held out: {results.data.rows} rows are too few to spare any"
+    )
     table.add_row("verdict", f"[bold]{escape(verdict.headline)}[/bold]")
     p, interval = verdict.probabilities, verdict.interval
     if p and interval and verdict.difference is not None:

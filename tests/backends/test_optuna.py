@@ -6,8 +6,8 @@ import pytest
 
 from deepenough import models
 from deepenough.backends import BackendSettings, Proposal, TrialResult, make_backend, run_trials
-from deepenough.backends._optuna import PRUNER_WARMUP_EPOCHS
-from deepenough.spaces import load_space
+from deepenough.backends._optuna import PRUNER_STARTUP_TRIALS, PRUNER_WARMUP_EPOCHS
+from deepenough.spaces import Config, load_space
 
 
 @pytest.fixture
@@ -59,3 +59,22 @@ def test_pruning_is_reported_through_the_proposal(space, tmp_path: Path) -> None
     assert not weak.report(PRUNER_WARMUP_EPOCHS - 1, -100.0)  # within the warm-up epochs
     assert not strong.report(warm, 100.0)  # above the median of earlier trials: keep going
     assert weak.report(warm, -100.0)  # far below it: prune
+
+
+def test_a_trial_is_pruned_only_against_its_own_family(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "families:\n"
+        "  mlp:\n    hyperparameters: {depth: 1, width: 8}\n"
+        "  recursive:\n    hyperparameters: {k: 2, width: 8}\n"
+        "training: {learning_rate: 0.01, batch_size: 32, max_epochs: 30, patience: 5}\n"
+    )
+    space = load_space(path, models.catalog())
+    backend = make_backend("optuna", space, settings(tmp_path))
+    for _ in range(PRUNER_STARTUP_TRIALS):  # fast starters, all mlp
+        backend.tell(scored(backend.ask(Config("mlp", {}, {}))))
+    slow = backend.ask(Config("recursive", {}, {}))
+    weak = backend.ask(Config("mlp", {}, {}))
+    warm = PRUNER_WARMUP_EPOCHS + 1
+    assert not slow.report(warm, -100.0)  # no recursive trial to compare with yet
+    assert weak.report(warm, -100.0)  # trails its own family's median

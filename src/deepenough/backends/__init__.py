@@ -57,7 +57,6 @@ __all__ = [
     "BackendSettings",
     "Deadline",
     "EpochReporter",
-    "never_prune",
     "InProcess",
     "Objective",
     "Proposal",
@@ -67,6 +66,7 @@ __all__ = [
     "TrialResult",
     "count_towards_total",
     "make_backend",
+    "never_prune",
     "run_trials",
     "trial_from_entry",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from typing import Any
 
+import numpy as np
 import optuna
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
@@ -33,6 +35,8 @@ STALE_TRIAL = "the process stopped during this trial; a resumed search trains th
 PRUNER_WARMUP_EPOCHS = 10
 """No trial is pruned before this epoch: slow learners (a linear model at a small learning
 rate) trail at first, and pruning them early would bias the shallow-versus-deep comparison."""
+PRUNER_STARTUP_TRIALS = 3
+"""A family's trials are pruned only once this many of that family have completed."""
 _STATES = {
     "complete": TrialState.COMPLETE,
     "pruned": TrialState.PRUNED,
@@ -53,9 +57,7 @@ class OptunaBackend(Backend):
             direction=settings.direction,
             load_if_exists=True,
             sampler=_sampler(settings.seed, settings.workers),
-            pruner=optuna.pruners.MedianPruner(
-                n_startup_trials=5, n_warmup_steps=PRUNER_WARMUP_EPOCHS
-            ),
+            pruner=FamilyMedianPruner(PRUNER_STARTUP_TRIALS, PRUNER_WARMUP_EPOCHS),
         )
         done = len(self.study.get_trials(deepcopy=False))
         if done:
@@ -140,6 +142,38 @@ class OptunaBackend(Backend):
             return self.settings.storage
         path = self.settings.run_dir / self.state_file
         return JournalStorage(JournalFileBackend(str(path)))
+
+
+class FamilyMedianPruner(optuna.pruners.BasePruner):
+    """Optuna's median rule within a family: a trial stops when its best value so far
+    trails the median, at the same epoch, of the completed trials of its own family.
+
+    Families start at different speeds (a convolutional net trails an MLP for its first
+    epochs and then passes it), so a rule across families would stop the slow starters
+    before they show what they can do, and tilt the search towards fast ones."""
+
+    def __init__(self, startup_trials: int, warmup_epochs: int) -> None:
+        self.startup_trials = startup_trials
+        self.warmup_epochs = warmup_epochs
+
+    def prune(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> bool:
+        epoch = trial.last_step
+        if epoch is None or epoch < self.warmup_epochs:
+            return False
+        family = trial.params.get("family")
+        peers = [
+            t
+            for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if t.params.get("family") == family
+        ]
+        at_epoch = [
+            v for t in peers if math.isfinite(v := t.intermediate_values.get(epoch, math.nan))
+        ]
+        if len(peers) < self.startup_trials or not at_epoch:
+            return False
+        sign = 1.0 if study.direction == optuna.study.StudyDirection.MAXIMIZE else -1.0
+        values = [sign * v for v in trial.intermediate_values.values() if math.isfinite(v)]
+        return not values or max(values) < sign * float(np.median(at_epoch))
 
 
 def _sampler(seed: int, workers: int = 1) -> optuna.samplers.TPESampler:

@@ -9,9 +9,8 @@ from deepenough.data._split import CROSS_VALIDATE_BELOW_ROWS, NO_TEST_BELOW_ROWS
 
 __all__ = [
     "CROSS_VALIDATE_BELOW_ROWS",
-    "NO_TEST_BELOW_ROWS",
-    "search_folds",
     "MODALITIES",
+    "NO_TEST_BELOW_ROWS",
     "ColumnSpec",
     "DataSpec",
     "Dataset",
@@ -24,4 +23,5 @@ __all__ = [
     "numbers_among_text",
     "parse_image_shape",
     "read_csv",
+    "search_folds",
 ]

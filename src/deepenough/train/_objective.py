@@ -185,7 +185,7 @@ class Fitted:
         return cls(
             history_train=first.history_train,
             history_validation=first.history_validation,
-            best_epoch=0 if failed else int(round(float(np.median([f.best_epoch for f in fits])))),
+            best_epoch=0 if failed else round(float(np.median([f.best_epoch for f in fits]))),
             best_value=float(np.mean([f.best_value for f in fits])),
             best_loss=float(np.mean([f.best_loss for f in fits])),
             pruned=any(f.pruned for f in fits),
