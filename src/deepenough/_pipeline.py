@@ -218,7 +218,9 @@ def _search(
             n_trials=options.trials,
             deadline=budget.search_end(verdict_time),
             on_trial=on_trial,
-            plan=DepthPlan(prepared.space, options.seed, metric.sign),
+            plan=DepthPlan(
+                prepared.space, options.seed, metric.sign, prepared.dataset.spec.modality
+            ),
         )
     except KeyboardInterrupt:
         logger.warning("interrupted; finishing with the trials done so far")

@@ -24,6 +24,7 @@ def family_module(**changes: Any) -> ModuleType:
         ),
         "DEPTH_PARAMS": ("layers",),
         "WIDTH_PARAM": "width",
+        "STARTING_POINTS": {"tabular": {"layers": 3}},
         "depth": lambda hyperparameters: int(hyperparameters["layers"]),
         "build": lambda config, spec: None,
     }
@@ -104,6 +105,10 @@ def test_a_depth_that_is_not_callable_is_refused() -> None:
         ({"DEPTH_PARAMS": ()}, "`DEPTH_PARAMS` must be a non-empty tuple of str"),
         ({"DEPTH_PARAMS": ("blocks",)}, "`DEPTH_PARAMS` must name only its hyperparameters"),
         ({"WIDTH_PARAM": None}, "`WIDTH_PARAM` must name one of its hyperparameters"),
+        ({"STARTING_POINTS": None}, "`STARTING_POINTS` must map modalities to hyperparameters"),
+        ({"STARTING_POINTS": {"image": {}}}, "`STARTING_POINTS` must name only its modalities"),
+        ({"STARTING_POINTS": {"tabular": {"units": 3}}}, "'units' is not one of its"),
+        ({"STARTING_POINTS": {"tabular": {"layers": 9}}}, "'layers' must be an integer from 0"),
         ({"build": lambda config: None}, "`build` must take `build(config, spec)`"),
         ({"pretrain": "yes"}, "`pretrain` must be a function `pretrain(model, config, x)`"),
         ({"DEPTH_PARAMS": ("width",)}, "`depth` must read only the hyperparameters in"),

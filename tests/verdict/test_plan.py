@@ -49,24 +49,32 @@ def test_references_come_first_one_per_class(tabular_space) -> None:
     assert models.depth(plan.reference("deep")) == 4
 
 
-def test_references_take_the_family_defaults_the_space_allows(tabular_space) -> None:
+def test_references_start_from_the_familys_starting_point_the_space_allows(tabular_space) -> None:
     shallow = DepthPlan(tabular_space, seed=0).reference("shallow")
-    # mlp's defaults: no dropout, 64 wide, relu; training: learning rate 1e-3, batch 64
-    assert shallow.hyperparameters["dropout"] == 0.0
-    assert shallow.hyperparameters["width"] == 64
-    assert shallow.training["learning_rate"] == 1e-3
+    known = models.starting_point("mlp", "tabular")
+    assert shallow.hyperparameters["dropout"] == known["dropout"] > 0
+    assert shallow.hyperparameters["width"] == known["width"]
+    assert shallow.training["learning_rate"] == 1e-3  # the training defaults
     assert shallow.training["batch_size"] == 64
     narrow = tabular_space.families["mlp"].hyperparameters | {
-        "width": IntParam(100, 200),
-        "dropout": FloatParam(0.1, 0.3),
+        "width": IntParam(10, 20),
+        "dropout": FloatParam(0.2, 0.4),
     }
     space = replace(
         tabular_space,
         families={"mlp": replace(tabular_space.families["mlp"], hyperparameters=narrow)},
     )
-    outside = DepthPlan(space, seed=0).reference("shallow")  # defaults outside: the middle
-    assert outside.hyperparameters["width"] == 150
-    assert outside.hyperparameters["dropout"] == pytest.approx(0.2)
+    outside = DepthPlan(space, seed=0).reference("shallow")  # outside the space: the middle
+    assert outside.hyperparameters["width"] == 15
+    assert outside.hyperparameters["dropout"] == pytest.approx(0.3)
+
+
+def test_the_starting_point_depends_on_the_modality() -> None:
+    space = load_space("default", models.catalog()).for_modality("sequence")
+    first_cnn = DepthPlan(space, seed=0, modality="sequence").start("cnn")
+    assert first_cnn.hyperparameters == {**models.starting_point("cnn", "sequence")}
+    assert first_cnn.hyperparameters["kernel_size"] == 8  # the FCN's long first kernel
+    assert models.starting_point("mlp", "sequence") != models.starting_point("mlp", "tabular")
 
 
 def test_a_sampler_that_only_likes_deep_still_searches_shallow_as_much(tabular_space) -> None:
@@ -78,8 +86,23 @@ def test_a_sampler_that_only_likes_deep_still_searches_shallow_as_much(tabular_s
     assert len(forced_families) > 1  # forced trials also explore every family of the class
 
 
-def test_a_free_sampler_is_left_alone_while_the_classes_are_even(tabular_space) -> None:
+def test_every_family_is_tried_at_its_starting_point_while_the_classes_are_even(
+    tabular_space,
+) -> None:
     plan = DepthPlan(tabular_space, seed=0)
+    finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 3)  # the three references
+    families = list(tabular_space.families)
+    assert plan(finished) == plan.start(families[1])  # mlp had its trials
+    finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 30)
+    started = {
+        t.config.family: t.config for t in finished[3:] if t.config == plan.start(t.config.family)
+    }
+    assert set(started) == set(families[1:])
+
+
+def test_a_free_sampler_is_left_alone_while_the_classes_are_even(tabular_space) -> None:
+    only_mlp = replace(tabular_space, families={"mlp": tabular_space.families["mlp"]})
+    plan = DepthPlan(only_mlp, seed=0)
     finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 3)  # the three references
     assert plan(finished) is None
     finished = simulate(plan, Config("mlp", {"depth": 1}, {}), 4)  # and the sampler's shallow

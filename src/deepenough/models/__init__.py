@@ -16,6 +16,7 @@ from deepenough.models._registry import (
     depth,
     depth_params,
     pretrain,
+    starting_point,
     width,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "feature_width",
     "pretrain",
     "raw_inputs",
+    "starting_point",
     "vocabulary_layer_name",
     "width",
 ]

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from deepenough.data import DataSpec
-from deepenough.spaces import Config, FamilySchema
+from deepenough.spaces import Config, FamilySchema, FixedParam
 
 ARCHITECTURE_TYPES = (
     "feed-forward",
@@ -51,6 +51,12 @@ class Family(Protocol):
 
     WIDTH_PARAM: str
     """The hyperparameter in `SCHEMA` that sets units, filters or cells per layer."""
+
+    STARTING_POINTS: Mapping[str, Mapping[str, Any]]
+    """For each modality the family applies to (any of them may be left out), values of
+    its hyperparameters known to train well there, from the literature: the first
+    trials of the family start from these (`verdict.DepthPlan`), so that a short search
+    is already competitive. The hyperparameters left out take their `SCHEMA` default."""
 
     def depth(self, hyperparameters: Mapping[str, Any]) -> int:
         """Hidden Dense, convolution and recurrent layers that `build` would make,
@@ -128,6 +134,9 @@ def _violation(module: ModuleType) -> str | None:
             f"`WIDTH_PARAM` must name one of its hyperparameters {sorted(names)}, "
             f"but got {_shown(module, 'WIDTH_PARAM')}"
         )
+    problem = _starting_points_violation(getattr(module, "STARTING_POINTS", None), schema)
+    if problem:
+        return problem
     for attribute, arguments in _FUNCTIONS.items():
         problem = _function_violation(module, attribute, arguments)
         if problem:
@@ -138,6 +147,27 @@ def _violation(module: ModuleType) -> str | None:
             if problem:
                 return problem
     return _depth_violation(module.depth, schema, depth_params)
+
+
+def _starting_points_violation(points: Any, schema: FamilySchema) -> str | None:
+    if not isinstance(points, Mapping) or not all(isinstance(v, Mapping) for v in points.values()):
+        return f"`STARTING_POINTS` must map modalities to hyperparameters, but got {points!r}"
+    for modality, values in points.items():
+        if modality not in schema.modalities:
+            return (
+                f"`STARTING_POINTS` must name only its modalities {sorted(schema.modalities)}, "
+                f"but got {modality!r}"
+            )
+        for name, value in values.items():
+            rule = schema.hyperparameters.get(name)
+            problem = (
+                f"is not one of its hyperparameters {sorted(schema.hyperparameters)}"
+                if rule is None
+                else rule.violation(FixedParam(value))
+            )
+            if problem:
+                return f"`STARTING_POINTS[{modality!r}]` {name!r} {problem}"
+    return None
 
 
 def _function_violation(

@@ -6,6 +6,7 @@ Adding a family means adding its module and one line in `FAMILIES`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import keras
 import numpy as np
@@ -47,6 +48,14 @@ def width(config: Config) -> int | None:
     if depth(config) == 0:
         return None
     return int(config.hyperparameters[FAMILIES[config.family].WIDTH_PARAM])
+
+
+def starting_point(family: str, modality: str) -> dict[str, Any]:
+    """Hyperparameters known to train well for `modality` (see `Family.STARTING_POINTS`),
+    each one the family's default where the literature gives none."""
+    module = FAMILIES[family]
+    defaults = {name: rule.default for name, rule in module.SCHEMA.hyperparameters.items()}
+    return {**defaults, **module.STARTING_POINTS.get(modality, {})}
 
 
 def depth_params(family: str) -> tuple[str, ...]:

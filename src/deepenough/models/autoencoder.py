@@ -35,6 +35,11 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence"}),
 )
 
+STARTING_POINTS = {
+    # A denoising autoencoder of one wide layer (Vincent et al. 2010's noise level).
+    "tabular": {"encoder_depth": 1, "width": 128, "code_size": 32, "noise": 0.1},
+}
+
 DEPTH_PARAMS = ("encoder_depth",)
 WIDTH_PARAM = "width"
 

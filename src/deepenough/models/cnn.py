@@ -31,6 +31,13 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"sequence", "image"}),
 )
 
+STARTING_POINTS = {
+    # The FCN of Wang et al. 2017, strongest of Fawaz et al. 2019's baselines: three
+    # convolution blocks, batch normalisation, global pooling; its long first kernel.
+    "sequence": {"blocks": 3, "filters": 128, "kernel_size": 8, "residual": False},
+    "image": {"blocks": 3, "filters": 64, "kernel_size": 3, "residual": False},
+}
+
 DEPTH_PARAMS = ("blocks", "residual")
 WIDTH_PARAM = "filters"
 

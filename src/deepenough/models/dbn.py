@@ -45,6 +45,11 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence"}),
 )
 
+STARTING_POINTS = {
+    # Hinton's guide to training RBMs: CD-1 at a learning rate near 0.1.
+    "tabular": {"layers": 2, "units": 128, "pretrain_steps": 1000, "pretrain_learning_rate": 0.1},
+}
+
 DEPTH_PARAMS = ("layers",)
 WIDTH_PARAM = "units"
 

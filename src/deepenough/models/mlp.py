@@ -26,6 +26,14 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence", "image"}),
 )
 
+STARTING_POINTS = {
+    # Fawaz et al. 2019's time-series MLP (three wide ReLU layers with dropout), within
+    # the default space's widths; for tables, the tuned MLP of Gorishniy et al. 2021.
+    "tabular": {"depth": 2, "width": 256, "activation": "relu", "dropout": 0.1},
+    "sequence": {"depth": 3, "width": 256, "activation": "relu", "dropout": 0.2},
+    "image": {"depth": 2, "width": 256, "activation": "relu", "dropout": 0.2},
+}
+
 DEPTH_PARAMS = ("depth",)
 WIDTH_PARAM = "width"
 

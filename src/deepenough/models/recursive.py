@@ -29,6 +29,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence"}),
 )
 
+STARTING_POINTS = {"tabular": {"k": 3, "width": 128, "activation": "relu"}}
+
 DEPTH_PARAMS = ("k",)
 WIDTH_PARAM = "width"
 

@@ -31,6 +31,19 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"tabular", "sequence", "image"}),
 )
 
+STARTING_POINTS = {
+    # The ResNet defaults of Gorishniy et al. 2021 ("Revisiting deep learning models for
+    # tabular data").
+    "tabular": {
+        "blocks": 2,
+        "d": 128,
+        "hidden_factor": 2.0,
+        "hidden_dropout": 0.2,
+        "residual_dropout": 0.0,
+        "normalization": "batch",
+    },
+}
+
 DEPTH_PARAMS = ("blocks",)
 WIDTH_PARAM = "d"
 

@@ -27,6 +27,8 @@ SCHEMA = FamilySchema(
     modalities=frozenset({"sequence"}),
 )
 
+STARTING_POINTS = {"sequence": {"cell": "gru", "layers": 1, "units": 64, "bidirectional": True}}
+
 DEPTH_PARAMS = ("layers",)
 WIDTH_PARAM = "units"
 

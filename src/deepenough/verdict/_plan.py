@@ -1,8 +1,9 @@
 """Every depth class is searched, whatever the sampler prefers.
 
 A study starts with one reference config per depth class (linear, shallow,
-deep) that the space can express: each family's own defaults, so the shallow
-reference is a plain network without dropout, not a handicapped one. After that:
+deep) that the space can express: a family's starting point for the data's modality
+(values known to train well there, `models.starting_point`), with its depth set for
+the class, so that neither class starts handicapped. After that:
 
 - linear gets at least `LINEAR_SHARE` of the trials, and
 - shallow and deep are searched with equal effort: when one has had fewer
@@ -12,8 +13,10 @@ A trial given to a class has its family and the hyperparameters that decide
 depth fixed, and the backend samples the rest. Half the time those are the
 family and depth of the class's best trial so far (so the class is tuned where
 it is strong), otherwise drawn at random among the class's (so it is explored).
-The sampler chooses freely only while the classes are even, so its preference
-cannot tilt the comparison.
+A family's first trial is its starting point, as soon as the classes are even or its
+starting point is in the class that needs the next trial, so that a short search has
+tried every family at a config known to work. The sampler chooses freely only while
+the classes are even, so its preference cannot tilt the comparison.
 """
 
 from __future__ import annotations
@@ -62,11 +65,15 @@ class DepthChoice:
 class DepthPlan:
     """Decides which trials have their depth class fixed; see the module docstring."""
 
-    def __init__(self, space: SearchSpace, seed: int = 0, sign: float = 1.0) -> None:
-        """`sign`: the metric's (`Metric.sign`), +1 when higher scores are better."""
+    def __init__(
+        self, space: SearchSpace, seed: int = 0, sign: float = 1.0, modality: str = "tabular"
+    ) -> None:
+        """`sign`: the metric's (`Metric.sign`), +1 when higher scores are better;
+        `modality`: the data's, which decides each family's starting point."""
         self.space = space
         self.seed = seed
         self.sign = sign
+        self.modality = modality
         self.choices: dict[str, list[DepthChoice]] = {c: [] for c in DEPTH_CLASSES}
         for choice in depth_choices(space):
             self.choices[space.depth_class(choice.depth)].append(choice)
@@ -88,6 +95,12 @@ class DepthPlan:
             if counts[depth_class] == 0:
                 return self.reference(depth_class)
         neediest = self._neediest(counts, count_towards_total(finished) + len(running) + 1)
+        tried = {t.config.family for t in finished} | {c.family for c in running}
+        for family in self.space.families:  # each family's first trial: its starting point
+            start = self.start(family)
+            fits = neediest in (None, self.space.depth_class(models.depth(start)))
+            if family not in tried and fits:
+                return start
         if neediest is None:
             return None
         rng = np.random.default_rng([self.seed, len(finished) + len(running)])
@@ -123,7 +136,7 @@ class DepthPlan:
     def reference(self, depth_class: str) -> Config:
         """A complete config of `depth_class`, its depth nearest linear 0, shallow
         `shallow_max_depth`, deep `shallow_max_depth + 2`; every other value is the
-        family's default where the space allows it, else the middle of the range."""
+        family's starting point (`start`)."""
         target = {"linear": 0, "shallow": self.space.shallow_max_depth}.get(
             depth_class, self.space.shallow_max_depth + 2
         )
@@ -135,16 +148,23 @@ class DepthPlan:
         choice = min(
             (c for c in choices if c.family == family), key=lambda c: abs(c.depth - target)
         )
-        rules = models.catalog()[family].hyperparameters
+        start = self.start(family)
+        return Config(family, {**start.hyperparameters, **choice.values}, start.training)
+
+    def start(self, family: str) -> Config:
+        """`family`'s starting point for the data's modality (`models.starting_point`),
+        every value moved into the space where it falls outside; the training values are
+        the defaults, likewise."""
+        known = models.starting_point(family, self.modality)
         hyperparameters = {
-            name: _default_within(param, rules[name].default)
+            name: _default_within(param, known[name])
             for name, param in self.space.families[family].hyperparameters.items()
         }
         training = {
             name: _default_within(param, TRAINING_RULES[name].default)
             for name, param in self.space.training.items()
         }
-        return Config(family, {**hyperparameters, **choice.values}, training)
+        return Config(family, hyperparameters, training)
 
 
 def depth_choices(space: SearchSpace) -> list[DepthChoice]:
