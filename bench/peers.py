@@ -227,7 +227,11 @@ def table_lines(rows: list[dict]) -> list[str]:
         neural = scores(row, NEURAL_PEERS)
         ours = found.get("deepenough")
         rank = 1 + sum(v > ours for v in found.values()) if ours is not None else None
-        gap = f"{100 * (ours - max(neural.values())):+.1f} points" if ours is not None and neural else "—"
+        gap = (
+            f"{100 * (ours - max(neural.values())):+.1f} points"
+            if ours is not None and neural
+            else "—"
+        )
         notes = []
         nets = [v for t, v in found.items() if t in ("deepenough", *NEURAL_PEERS)]
         if "hgb" in found and nets and found["hgb"] > max(nets):

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from _objectives import config, objective_for
 
 from deepenough.backends import Proposal
@@ -112,7 +113,7 @@ def test_with_folds_a_trial_scores_the_mean_of_one_fit_per_fold(
     assert result.status == "complete"
     folds = result.extra["folds"]
     assert len(folds) == result.fits == 3
-    assert result.value == np.mean(folds)
+    assert result.value == pytest.approx(np.mean(folds), abs=1e-6)
     assert len(set(folds)) > 1  # each fold scores other rows
     # only the first fit reports to the pruner, so every trial's curve means the same
     assert reported == [1, 2, 3, 4] and len(result.history_validation) == 4
@@ -123,3 +124,21 @@ def test_a_trial_pruned_in_its_first_fold_trains_no_other(classification_frame, 
     result = objective(Proposal(0, config(), report=lambda epoch, value: epoch >= 2))
     assert result.status == "pruned"
     assert "folds" not in result.extra and result.fits == 1
+
+
+def test_folds_choose_the_epoch_where_their_mean_curve_is_best() -> None:
+    from deepenough.train._fit import FitReport
+    from deepenough.train._objective import Fitted
+
+    def fold(curve: tuple[float, ...]) -> FitReport:
+        best = max(range(len(curve)), key=curve.__getitem__)
+        return FitReport((), curve, best + 1, curve[best], 0.1, False, 1.0)
+
+    early, late = fold((0.9, 0.8, 0.85, 0.7)), fold((0.5, 0.9, 0.95))
+    fitted = Fitted.combine([early, late], 2.0, sign=1.0)
+    # each fold's own best (epochs 1 and 3) would refit for 2 epochs; the mean curve
+    # (0.7, 0.85, 0.9) is best at the third, the last epoch both folds reached
+    assert (fitted.best_epoch, fitted.best_value) == (3, 0.9)
+    assert fitted.fold_values == (0.85, 0.95)
+    lower = Fitted.combine([fold((3.0, 1.0, 2.0)), fold((2.0, 2.0, 1.0))], 2.0, sign=-1.0)
+    assert (lower.best_epoch, lower.best_value) == (3, 1.5)  # ties: the later epoch

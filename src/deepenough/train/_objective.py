@@ -39,8 +39,9 @@ class TrialObjective:
     max_params: int | None = None
     """A model with more parameters is rejected before training (a failed trial)."""
     folds: int = 0
-    """With 2 or more, a trial's value is its mean best score over that many folds of train
-    + validation (tiny data, see `data.search_folds`); otherwise the validation split's."""
+    """With 2 or more, a trial's value is the best of its mean validation curve over that
+    many folds of train + validation (small data, see `data.search_folds`); otherwise the
+    validation split's best."""
 
     def __call__(self, proposal: Proposal) -> TrialResult:
         config = proposal.config
@@ -130,7 +131,7 @@ class TrialObjective:
             last = fits[-1]
             if last.pruned or last.time_capped or last.best_epoch == 0:
                 break
-        return Fitted.combine(fits, time.perf_counter() - started)
+        return Fitted.combine(fits, time.perf_counter() - started, self.metric.sign)
 
     def _splits(self) -> list[tuple[PackedData, PackedData]]:
         """(train, validation) pairs: the split itself, or `folds` folds of both."""
@@ -164,7 +165,7 @@ class TrialObjective:
 
 @dataclass(frozen=True)
 class Fitted:
-    """A trial's fits taken together: scores averaged over folds, the first fit's curves."""
+    """A trial's fits taken together (see `combine`), with the first fit's curves."""
 
     history_train: tuple[float, ...]
     history_validation: tuple[float, ...]
@@ -177,21 +178,37 @@ class Fitted:
     fold_values: tuple[float, ...]
 
     @classmethod
-    def combine(cls, fits: list[FitReport], seconds: float) -> Fitted:
-        """The mean best value and loss over `fits`, the median best epoch (what a refit
-        trains for); a trial fails if any fit never scored, is pruned or cut off if any was."""
+    def combine(cls, fits: list[FitReport], seconds: float, sign: float) -> Fitted:
+        """One fit as it is; several (folds) by their mean validation curve over the
+        epochs every fold reached: the best epoch is that curve's best (what the verdict
+        and the export train for), the value its height there, each fold's score at that
+        epoch kept. A fold's own best epoch on a few dozen rows is often one of the first,
+        where the net has barely trained and a refit that long is a matter of luck. A
+        trial fails if any fit never scored, and is pruned or cut off if any was."""
         first = fits[0]
         failed = any(f.best_epoch == 0 for f in fits)
+        best_epoch, best_value = first.best_epoch, first.best_value
+        folds: tuple[float, ...] = (first.best_value,)
+        if failed:
+            best_epoch = 0
+        elif len(fits) > 1:
+            epochs = min(len(f.history_validation) for f in fits)
+            curves = np.array([f.history_validation[:epochs] for f in fits], dtype=float)
+            mean = curves.mean(axis=0)
+            finite = np.where(np.isfinite(mean), sign * mean, -np.inf)
+            best = int(np.flatnonzero(finite == finite.max())[-1])  # ties: the later epoch
+            best_epoch, best_value = best + 1, round(float(mean[best]), 6)
+            folds = tuple(round(float(v), 6) for v in curves[:, best])
         return cls(
             history_train=first.history_train,
             history_validation=first.history_validation,
-            best_epoch=0 if failed else round(float(np.median([f.best_epoch for f in fits]))),
-            best_value=float(np.mean([f.best_value for f in fits])),
+            best_epoch=best_epoch,
+            best_value=best_value,
             best_loss=float(np.mean([f.best_loss for f in fits])),
             pruned=any(f.pruned for f in fits),
             time_capped=any(f.time_capped for f in fits),
             fit_seconds=seconds,
-            fold_values=tuple(f.best_value for f in fits),
+            fold_values=folds,
         )
 
 
