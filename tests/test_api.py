@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import deepenough
+from deepenough import models
 from deepenough.errors import SearchFailed
 from deepenough.results import MetricInfo
 
@@ -121,24 +122,32 @@ def test_a_sequence_search_runs_end_to_end(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_default_search_on_a_table_runs_dbn_trials_in_their_depth_class(
+def test_a_default_search_on_a_table_tries_every_family_at_its_starting_point(
     tmp_path: Path, classification_frame: pd.DataFrame
 ) -> None:
     default = (resources.files("deepenough.search_spaces") / "default.yaml").read_text()
     space = tmp_path / "default.yaml"  # the default space, trained for 3 epochs at most
     space.write_text(default.replace("max_epochs: 100", "max_epochs: 3"))
     assert "max_epochs: 3" in space.read_text()
-    options = {"trials": 6, "folds": 2, "repeats": 1, "workers": 1}
+    options = {"trials": 8, "folds": 2, "repeats": 1, "workers": 1}
     result = deepenough.search(classification_frame, space=space, out=tmp_path / "run", **options)
-    dbn = [t for t in result.results.trials if t.family == "dbn"]
-    assert {t.depth_class for t in dbn} == {"shallow", "deep"}
-    for trial in dbn:
+    trials = result.results.trials
+    # the three depth references (mlp), then each other family's starting point
+    assert [t.family for t in trials[:3]] == ["mlp"] * 3
+    assert {t.family for t in trials} == {"mlp", "resmlp", "recursive", "autoencoder", "dbn"}
+    firsts = {t.family: t for t in reversed(trials[3:]) if t.family != "mlp"}  # first of each
+    for trial in firsts.values():
+        start = models.starting_point(trial.family, "tabular")
+        assert all(trial.hyperparameters[k] == v for k, v in start.items()), trial.family
+    dbn = [t for t in trials if t.family == "dbn"]
+    for trial in dbn:  # the symmetrically connected family in its depth class
         assert trial.status == "complete" and trial.value is not None
         assert trial.depth == trial.hyperparameters["layers"]
         assert trial.depth_class == ("shallow" if trial.depth <= 2 else "deep")
+    assert all(len(t.extra["folds"]) == 5 for t in trials if t.status == "complete")
     verdict = result.verdict
     assert verdict is not None and verdict.paired_folds > 0
-    by_number = {t.number: t for t in result.results.trials}
+    by_number = {t.number: t for t in trials}
     for depth_class in ("shallow", "deep"):  # each class's finalist is one of its trials
         assert by_number[getattr(verdict, depth_class).trial].depth_class == depth_class
     assert result.results.space.architecture_types["dbn"] == "symmetrically connected"
