@@ -164,18 +164,10 @@ class TrialObjective:
 
 
 @dataclass(frozen=True)
-class Fitted:
+class Fitted(FitReport):
     """A trial's fits taken together (see `combine`), with the first fit's curves."""
 
-    history_train: tuple[float, ...]
-    history_validation: tuple[float, ...]
-    best_epoch: int
-    best_value: float
-    best_loss: float
-    pruned: bool
-    time_capped: bool
-    fit_seconds: float
-    fold_values: tuple[float, ...]
+    fold_values: tuple[float, ...] = ()
 
     @classmethod
     def combine(cls, fits: list[FitReport], seconds: float, sign: float) -> Fitted:
@@ -200,14 +192,15 @@ class Fitted:
             best_epoch, best_value = best + 1, round(float(mean[best]), 6)
             folds = tuple(round(float(v), 6) for v in curves[:, best])
         return cls(
-            history_train=first.history_train,
-            history_validation=first.history_validation,
-            best_epoch=best_epoch,
-            best_value=best_value,
-            best_loss=float(np.mean([f.best_loss for f in fits])),
-            pruned=any(f.pruned for f in fits),
-            time_capped=any(f.time_capped for f in fits),
-            fit_seconds=seconds,
+            **{
+                **vars(first),
+                "best_epoch": best_epoch,
+                "best_value": best_value,
+                "best_loss": float(np.mean([f.best_loss for f in fits])),
+                "pruned": any(f.pruned for f in fits),
+                "time_capped": any(f.time_capped for f in fits),
+                "fit_seconds": seconds,
+            },
             fold_values=folds,
         )
 
