@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from _stub_trials import TWO_FAMILIES, scored
 
 from deepenough import models
-from deepenough._budget import VERDICT_MARGIN, Budget
+from deepenough._budget import REPORT_SECONDS, VERDICT_MARGIN, Budget
 from deepenough.backends import BackendSettings, TrialResult, make_backend, run_trials
 from deepenough.spaces import load_space
 
@@ -30,6 +30,19 @@ def test_the_search_ends_as_late_as_leaves_the_verdict_its_estimated_time() -> N
     assert end(trials_of(9, seconds=15.0)) == 1040.0 + 15.0
     assert budget.search_deadline == 1080.0  # no trial trains past the latest end
     assert Budget.start(0.0).search_end(len) is None
+
+
+def test_the_verdict_ends_early_enough_for_the_export_refit_and_the_report() -> None:
+    budget = Budget.start(1000.0, time_budget=100.0)
+    assert budget.verdict_end(0.0) == 1090.0  # a quick refit: 90% of the budget
+    refit = 20.0
+    assert budget.verdict_end(refit) == 1100.0 - VERDICT_MARGIN * refit - REPORT_SECONDS
+    assert budget.verdict_end(1e6) == 1000.0  # never before the run started
+    assert Budget.start(0.0).verdict_end(refit) is None
+    # The search leaves the verdict its time before that earlier end.
+    end = budget.search_end(lambda finished: 5.0, lambda finished: refit)
+    assert callable(end)
+    assert end(trials_of(2)) == budget.verdict_end(refit) - VERDICT_MARGIN * 5.0
 
 
 def test_a_deadline_that_follows_the_trials_stops_the_search(tmp_path: Path) -> None:

@@ -14,8 +14,12 @@ leaves time for the paired re-training of its finalists so far (estimated from t
 trials, with `VERDICT_MARGIN`) before..."""
 VERDICT_END_SHARE = 0.9
 """...this share, by which the verdict's re-training stops, leaving the rest for the
-refit and the report."""
+refit and the report; earlier when the export's refit is estimated to need more
+(`Budget.verdict_end`)."""
 VERDICT_MARGIN = 1.2
+"""Estimates of the verdict's and the export's seconds are stretched by this much."""
+REPORT_SECONDS = 2.0
+"""What writing results.json, the leaderboard and the report takes after the export."""
 TRIALS_PER_BUDGET = 8
 """With --time-budget, no trial may train for longer than 1/this of the budget."""
 
@@ -30,6 +34,9 @@ class Budget:
     """No trial trains past this; the search itself ends earlier (`search_end`)."""
     earliest_search_end: float | None = None
     verdict_deadline: float | None = None
+    """The latest the verdict's re-training may end, whatever the export needs."""
+    ends: float | None = None
+    """When the whole run should be done."""
     max_trial_seconds: float | None = None
 
     @classmethod
@@ -52,20 +59,36 @@ class Budget:
             search_deadline=started + latest * time_budget,
             earliest_search_end=started + earliest * time_budget,
             verdict_deadline=started + VERDICT_END_SHARE * time_budget,
+            ends=started + time_budget,
             max_trial_seconds=min(trial_timeout or share, share),
         )
 
-    def search_end(self, verdict_seconds: Callable[[list[TrialResult]], float]) -> Deadline:
+    def verdict_end(self, export_seconds: float) -> float | None:
+        """When the verdict's re-training must stop so that an export refit of
+        `export_seconds` (estimated) and the report still end within the budget: by
+        `VERDICT_END_SHARE` of it, earlier when the refit needs more than the rest."""
+        if self.verdict_deadline is None or self.ends is None:  # no --time-budget
+            return None
+        wanted = self.ends - VERDICT_MARGIN * export_seconds - REPORT_SECONDS
+        return max(min(self.verdict_deadline, wanted), self.started)
+
+    def search_end(
+        self,
+        verdict_seconds: Callable[[list[TrialResult]], float],
+        export_seconds: Callable[[list[TrialResult]], float] = lambda finished: 0.0,
+    ) -> Deadline:
         """When the search should stop given its finished trials: before the verdict's
-        estimated `verdict_seconds`, within `SEARCH_SHARES` of the budget. New trials
-        start until the earliest share whatever the estimate (the end is at least that
-        plus the longest trial, which a trial needs left to start)."""
+        estimated `verdict_seconds` and the export's `export_seconds` (`verdict_end`),
+        within `SEARCH_SHARES` of the budget. New trials start until the earliest share
+        whatever the estimate (the end is at least that plus the longest trial, which a
+        trial needs left to start)."""
         earliest, latest = self.earliest_search_end, self.search_deadline
-        verdict_end = self.verdict_deadline
-        if earliest is None or latest is None or verdict_end is None:  # no --time-budget
+        if earliest is None or latest is None or self.ends is None:  # no --time-budget
             return None
 
         def end(finished: list[TrialResult]) -> float:
+            verdict_end = self.verdict_end(export_seconds(finished))
+            assert verdict_end is not None, "a budget with a search deadline has an end"
             wanted = verdict_end - VERDICT_MARGIN * verdict_seconds(finished)
             longest = max((t.fit_seconds for t in finished), default=0.0)
             return min(max(wanted, earliest + longest), latest)

@@ -34,7 +34,7 @@ from deepenough.export import export_trial
 from deepenough.report import RESULTS_FILE, write_outputs
 from deepenough.results import Results, RunStatus
 from deepenough.train import PackedData, PooledTrials, TrialObjective, WorkerPool
-from deepenough.verdict import DepthPlan, judge, verdict_seconds
+from deepenough.verdict import DepthPlan, export_seconds, judge, verdict_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,9 @@ def _execute(
             rope=options.rope,
             folds=options.folds,
             repeats=options.repeats,
-            deadline=budget.verdict_deadline,
+            deadline=budget.verdict_end(
+                export_seconds(trials, prepared.metric, len(both), len(train))
+            ),
             progress=listener.on_stage,
             pool=pool,
         )
@@ -202,6 +204,9 @@ def _search(
     def verdict_time(finished: list[TrialResult]) -> float:
         return verdict_seconds(finished, metric, rows, len(train), pool.size)
 
+    def export_time(finished: list[TrialResult]) -> float:
+        return export_seconds(finished, metric, rows, len(train))
+
     def on_trial(result: TrialResult) -> None:
         if (
             result.status == "complete"
@@ -216,7 +221,7 @@ def _search(
             backend,
             PooledTrials(pool, objective),
             n_trials=options.trials,
-            deadline=budget.search_end(verdict_time),
+            deadline=budget.search_end(verdict_time, export_time),
             on_trial=on_trial,
             plan=DepthPlan(
                 prepared.space, options.seed, metric.sign, prepared.dataset.spec.modality

@@ -23,6 +23,11 @@ from deepenough.train._fit import (
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 LATENCY_ROWS = 1000
+LATENCY_PROBE_ROWS = 100
+LATENCY_SLOW_SECONDS = 0.1
+"""A model that takes longer than this for `LATENCY_PROBE_ROWS` rows is timed once on
+`LATENCY_ROWS` rows, not three times after a warm-up: a long-sequence convolution
+predicts 1,000 rows in seconds on one core, and the verdict times every fold fit."""
 
 
 def make_folds(y: np.ndarray, task: str, k: int, seed: int, repeats: int = 1) -> Folds:
@@ -48,7 +53,8 @@ class FoldFit:
     """The metric on (up to `MAX_TRAIN_ROWS_SCORED` of) the rows it was trained on."""
     fit_seconds: float
     predict_ms_per_1000: float
-    """Milliseconds to predict 1,000 rows (the fastest of three timed calls)."""
+    """Milliseconds to predict 1,000 rows (the fastest of three timed calls; one call
+    for a slow model, see `LATENCY_SLOW_SECONDS`)."""
     wall_seconds: float
     """The whole re-training: building, training, scoring and timing the model (what a
     time budget pays for it; `fit_seconds` is the training alone)."""
@@ -141,9 +147,13 @@ def latency_ms(config: Config, spec: DataSpec, x: np.ndarray) -> float:
 
 def _latency_ms(model: keras.Model, x: np.ndarray, spec: DataSpec) -> float:
     rows = np.resize(x, (LATENCY_ROWS, *x.shape[1:]))
-    predict(model, rows, spec)  # warm-up
+    started = time.perf_counter()
+    predict(model, rows[:LATENCY_PROBE_ROWS], spec)  # warm-up, and a probe of the cost
+    slow = time.perf_counter() - started > LATENCY_SLOW_SECONDS
+    if not slow:
+        predict(model, rows, spec)  # warm-up at the timed size
     timings = []
-    for _ in range(3):
+    for _ in range(1 if slow else 3):
         started = time.perf_counter()
         predict(model, rows, spec)
         timings.append(time.perf_counter() - started)

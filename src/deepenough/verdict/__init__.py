@@ -1,7 +1,7 @@
 """The shallow-versus-deep verdict: every depth class searched, the finalists compared on
 paired folds with a Bayesian correlated t-test, and the export chosen by the result."""
 
-from deepenough.verdict._finalists import finalists, verdict_seconds
+from deepenough.verdict._finalists import export_seconds, finalists, verdict_seconds
 from deepenough.verdict._judge import Verdict, judge
 from deepenough.verdict._plan import DEPTH_CLASSES, DepthPlan
 from deepenough.verdict._stats import Posterior, correlated_posterior, folds_to_settle
@@ -12,6 +12,7 @@ __all__ = [
     "Posterior",
     "Verdict",
     "correlated_posterior",
+    "export_seconds",
     "finalists",
     "folds_to_settle",
     "judge",

@@ -103,3 +103,11 @@ def verdict_seconds(
     fits = finalists(trials, metric).values()
     total = folds * sum(scale * refit_seconds(t) + FIT_OVERHEAD_SECONDS for t in fits)
     return total / max(min(workers, folds * len(fits)), 1)
+
+
+def export_seconds(trials: list[TrialResult], metric: Metric, rows: int, train_rows: int) -> float:
+    """About how long the export's refit on all `rows` rows takes: that of the slowest
+    current finalist, since the verdict may choose any of them."""
+    scale = rows / max(train_rows, 1)
+    fits = finalists(trials, metric).values()
+    return max((scale * refit_seconds(t) + FIT_OVERHEAD_SECONDS for t in fits), default=0.0)
