@@ -9,7 +9,7 @@ from deepenough import models
 from deepenough.backends import TrialResult
 from deepenough.spaces import Config, FloatParam, IntParam, load_space
 from deepenough.verdict import DepthPlan
-from deepenough.verdict._plan import LINEAR_SHARE
+from deepenough.verdict._plan import LINEAR_LEARNING_RATE, LINEAR_SHARE
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def test_references_come_first_one_per_class(tabular_space) -> None:
     assert linear.family == "mlp" and linear.hyperparameters["depth"] == 0
     assert set(linear.hyperparameters) == set(tabular_space.families["mlp"].hyperparameters)
     assert set(linear.training) == set(tabular_space.training)
+    assert linear.training["learning_rate"] == LINEAR_LEARNING_RATE  # convex: larger steps
     assert plan.reference("shallow").hyperparameters["depth"] == 2
     assert models.depth(plan.reference("deep")) == 4
 

@@ -51,6 +51,10 @@ EXPLOIT = 0.5
 REFERENCE_FAMILIES = {"linear": ("mlp",), "shallow": ("mlp",), "deep": ("cnn", "mlp")}
 """Preferred families of each class's reference config; any other family of the class
 serves when none of these is in the space."""
+LINEAR_LEARNING_RATE = 1e-2
+"""The linear reference's learning rate: a linear model's loss is convex, and at the
+default 1e-3 it was still improving after 100 epochs on tables of a few hundred rows,
+where 1e-2 converged within 10 (reports/benchmarks/peers.md)."""
 MAX_DEPTH_COMBINATIONS = 10_000
 
 
@@ -136,7 +140,7 @@ class DepthPlan:
     def reference(self, depth_class: str) -> Config:
         """A complete config of `depth_class`, its depth nearest linear 0, shallow
         `shallow_max_depth`, deep `shallow_max_depth + 2`; every other value is the
-        family's starting point (`start`)."""
+        family's starting point (`start`), but linear learns at `LINEAR_LEARNING_RATE`."""
         target = {"linear": 0, "shallow": self.space.shallow_max_depth}.get(
             depth_class, self.space.shallow_max_depth + 2
         )
@@ -149,7 +153,11 @@ class DepthPlan:
             (c for c in choices if c.family == family), key=lambda c: abs(c.depth - target)
         )
         start = self.start(family)
-        return Config(family, {**start.hyperparameters, **choice.values}, start.training)
+        training = dict(start.training)
+        if depth_class == "linear" and "learning_rate" in self.space.training:
+            rate = self.space.training["learning_rate"]
+            training["learning_rate"] = _default_within(rate, LINEAR_LEARNING_RATE)
+        return Config(family, {**start.hyperparameters, **choice.values}, training)
 
     def start(self, family: str) -> Config:
         """`family`'s starting point for the data's modality (`models.starting_point`),
