@@ -7,7 +7,7 @@ from deepenough.spaces import Config, load_space
 from deepenough.train import PackedData, TrialObjective
 
 
-def objective_for(frame, tiny_space, x_override=None, folds=0):
+def objective_for(frame, tiny_space, x_override=None, folds=0, **options):
     dataset = load_dataset(frame)
     encoder = models.build_encoder(dataset.spec)
 
@@ -24,6 +24,7 @@ def objective_for(frame, tiny_space, x_override=None, folds=0):
         train,
         pack(dataset.validation),
         folds=folds,
+        **options,
     )
 
 

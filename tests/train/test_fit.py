@@ -126,19 +126,67 @@ def test_a_trial_pruned_in_its_first_fold_trains_no_other(classification_frame, 
     assert "folds" not in result.extra and result.fits == 1
 
 
+def test_a_time_cap_leaves_every_fold_about_as_many_epochs(classification_frame, tiny_space) -> None:
+    first_fold: list[int] = []
+
+    def report(epoch: int, value: float) -> bool:
+        first_fold.append(epoch)
+        return False
+
+    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=3.0)
+    result = objective(Proposal(0, config(max_epochs=10_000, patience=10_000), report=report))
+    assert result.fits == 3 and result.extra["time_capped"]
+    # each fold had a third of the time: the epochs all reached are most of the first's
+    assert len(result.history_validation) >= len(first_fold) / 2 > 2
+
+
 def test_folds_choose_the_epoch_where_their_mean_curve_is_best() -> None:
     from deepenough.train._fit import FitReport
     from deepenough.train._objective import Fitted
 
     def fold(curve: tuple[float, ...]) -> FitReport:
         best = max(range(len(curve)), key=curve.__getitem__)
-        return FitReport((), curve, best + 1, curve[best], 0.1, False, 1.0)
+        return FitReport(curve, curve, best + 1, curve[best], 0.1, False, 1.0)
 
     early, late = fold((0.9, 0.8, 0.85, 0.7)), fold((0.5, 0.9, 0.95))
     fitted = Fitted.combine([early, late], 2.0, sign=1.0)
     # each fold's own best (epochs 1 and 3) would refit for 2 epochs; the mean curve
     # (0.7, 0.85, 0.9) is best at the third, the last epoch both folds reached
     assert (fitted.best_epoch, fitted.best_value) == (3, 0.9)
+    assert fitted.history_validation == fitted.history_train == (0.7, 0.85, 0.9)
     assert fitted.fold_values == (0.85, 0.95)
     lower = Fitted.combine([fold((3.0, 1.0, 2.0)), fold((2.0, 2.0, 1.0))], 2.0, sign=-1.0)
     assert (lower.best_epoch, lower.best_value) == (3, 1.5)  # ties: the later epoch
+
+
+def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -> None:
+    import keras
+
+    from deepenough import models
+    from deepenough.data import load_dataset
+    from deepenough.train import PackedData
+    from deepenough.train._fit import fit_epochs, restart
+
+    dataset = load_dataset(classification_frame)
+    encoder = models.build_encoder(dataset.spec)
+    data = PackedData(
+        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
+    )
+    trial = config(depth=2)
+
+    def trained(model: keras.Model) -> list[np.ndarray]:
+        keras.utils.set_random_seed(7)
+        fit_epochs(model, data, spec=dataset.spec, training=trial.training, epochs=2)
+        return model.get_weights()
+
+    keras.utils.set_random_seed(0)
+    model = models.build(trial, dataset.spec)
+    initial = model.get_weights()
+    first = trained(model)
+    restart(model, initial)
+    again = trained(model)  # the same compiled model, back at its start
+    keras.utils.set_random_seed(0)
+    fresh = trained(models.build(trial, dataset.spec))
+    assert not np.allclose(first[0], initial[0])  # it did train
+    for restarted, built in zip(again, fresh, strict=True):
+        np.testing.assert_allclose(restarted, built, rtol=1e-5, atol=1e-6)

@@ -60,12 +60,26 @@ class FitReport:
 
 
 def compile_model(model: keras.Model, spec: DataSpec, learning_rate: float) -> None:
+    """Compile `model` for training, unless it is compiled already (a trial's next fold,
+    after `restart`): compiling again would drop its traced train step."""
+    if model.compiled:
+        return
     loss = "sparse_categorical_crossentropy" if spec.task == "classification" else "mse"
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         steps_per_execution=MIN_STEPS_PER_EPOCH,
     )
+
+
+def restart(model: keras.Model, weights: list[np.ndarray]) -> None:
+    """Put a trained `model` back to `weights` with its optimizer's state cleared, as if
+    freshly compiled but keeping its traced train step: tracing it again costs about
+    0.6 s a fit, a large share of a fold on a few hundred rows."""
+    model.set_weights(weights)
+    for variable in model.optimizer.variables:
+        if variable.path.rsplit("/", 1)[-1] != "learning_rate":
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
 
 def predict(model: keras.Model, x: np.ndarray, spec: DataSpec) -> np.ndarray:

@@ -16,7 +16,13 @@ from deepenough.data import DataSpec
 from deepenough.metrics import Metric
 from deepenough.spaces import Config, SearchSpace
 from deepenough.train._crossval import make_folds, max_folds
-from deepenough.train._fit import FitReport, PackedData, fit_with_validation, repeat_rows
+from deepenough.train._fit import (
+    FitReport,
+    PackedData,
+    fit_with_validation,
+    repeat_rows,
+    restart,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +109,22 @@ class TrialObjective:
 
     def _fit_folds(self, model: keras.Model, proposal: Proposal, limit: float | None) -> Fitted:
         """Fit `model` on the training split, or a fresh copy of it on each of `folds`
-        folds of train + validation, within `limit` seconds in all. Only the first fit
-        reports its epochs to the pruner, so that every trial's curve means the same."""
+        folds of train + validation, within `limit` seconds in all: each fold gets an
+        equal share of what is left, so that a time cap leaves every fold about as many
+        epochs. Only the first fit reports its epochs to the pruner, so that every
+        trial's curve means the same."""
         config = proposal.config
         started = time.perf_counter()
         fits: list[FitReport] = []
-        for index, (train, validation) in enumerate(self._splits()):
-            if index:
-                keras.utils.clear_session(free_memory=True)
+        splits = self._splits()
+        initial = model.get_weights()
+        for index, (train, validation) in enumerate(splits):
+            if index:  # the same start as a fresh build, without tracing the model again
                 keras.utils.set_random_seed(self.seed + proposal.number)
-                model = models.build(config, self.spec)
-            left = None if limit is None else max(limit - (time.perf_counter() - started), 0.0)
+                restart(model, initial)
+            left = None
+            if limit is not None:
+                left = max(limit - (time.perf_counter() - started), 0.0) / (len(splits) - index)
             batch_size = int(config.training["batch_size"])
             models.pretrain(model, config, repeat_rows(train.x, batch_size))
             fits.append(
@@ -129,7 +140,7 @@ class TrialObjective:
                 )
             )
             last = fits[-1]
-            if last.pruned or last.time_capped or last.best_epoch == 0:
+            if last.pruned or last.best_epoch == 0:
                 break
         return Fitted.combine(fits, time.perf_counter() - started, self.metric.sign)
 
@@ -165,22 +176,24 @@ class TrialObjective:
 
 @dataclass(frozen=True)
 class Fitted(FitReport):
-    """A trial's fits taken together (see `combine`), with the first fit's curves."""
+    """A trial's fits taken together (see `combine`)."""
 
     fold_values: tuple[float, ...] = ()
 
     @classmethod
     def combine(cls, fits: list[FitReport], seconds: float, sign: float) -> Fitted:
-        """One fit as it is; several (folds) by their mean validation curve over the
-        epochs every fold reached: the best epoch is that curve's best (what the verdict
-        and the export train for), the value its height there, each fold's score at that
-        epoch kept. A fold's own best epoch on a few dozen rows is often one of the first,
-        where the net has barely trained and a refit that long is a matter of luck. A
-        trial fails if any fit never scored, and is pruned or cut off if any was."""
+        """One fit as it is; several (folds) by their mean curves over the epochs every
+        fold reached, which become the trial's curves: the best epoch is the validation
+        curve's best (what the verdict and the export train for), the value its height
+        there, each fold's score at that epoch kept. A fold's own best epoch on a few
+        dozen rows is often one of the first, where the net has barely trained and a
+        refit that long is a matter of luck. A trial fails if any fit never scored, and
+        is pruned or cut off if any was."""
         first = fits[0]
         failed = any(f.best_epoch == 0 for f in fits)
         best_epoch, best_value = first.best_epoch, first.best_value
         folds: tuple[float, ...] = (first.best_value,)
+        history_train, history_validation = first.history_train, first.history_validation
         if failed:
             best_epoch = 0
         elif len(fits) > 1:
@@ -191,9 +204,14 @@ class Fitted(FitReport):
             best = int(np.flatnonzero(finite == finite.max())[-1])  # ties: the later epoch
             best_epoch, best_value = best + 1, round(float(mean[best]), 6)
             folds = tuple(round(float(v), 6) for v in curves[:, best])
+            history_validation = tuple(round(float(v), 6) for v in mean)
+            train = np.array([f.history_train[:epochs] for f in fits], dtype=float)
+            history_train = tuple(round(float(v), 6) for v in train.mean(axis=0))
         return cls(
             **{
                 **vars(first),
+                "history_train": history_train,
+                "history_validation": history_validation,
                 "best_epoch": best_epoch,
                 "best_value": best_value,
                 "best_loss": float(np.mean([f.best_loss for f in fits])),
