@@ -138,6 +138,9 @@ def test_a_time_cap_leaves_every_fold_about_as_many_epochs(classification_frame,
     assert result.fits == 3 and result.extra["time_capped"]
     # each fold had a third of the time: the epochs all reached are most of the first's
     assert len(result.history_validation) >= len(first_fold) / 2 > 2
+    # an epoch longer than the whole cap: no other fold starts
+    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=0.01)
+    assert objective(Proposal(1, config())).fits == 1
 
 
 def test_folds_choose_the_epoch_where_their_mean_curve_is_best() -> None:

@@ -111,7 +111,7 @@ class TrialObjective:
         """Fit `model` on the training split, or a fresh copy of it on each of `folds`
         folds of train + validation, within `limit` seconds in all: each fold gets an
         equal share of what is left, so that a time cap leaves every fold about as many
-        epochs. Only the first fit reports its epochs to the pruner, so that every
+        epochs, and no fold starts once the limit is spent (an epoch can outlast a share). Only the first fit reports its epochs to the pruner, so that every
         trial's curve means the same."""
         config = proposal.config
         started = time.perf_counter()
@@ -140,7 +140,8 @@ class TrialObjective:
                 )
             )
             last = fits[-1]
-            if last.pruned or last.best_epoch == 0:
+            spent = limit is not None and time.perf_counter() - started >= limit
+            if last.pruned or last.best_epoch == 0 or spent:
                 break
         return Fitted.combine(fits, time.perf_counter() - started, self.metric.sign)
 
