@@ -133,11 +133,12 @@ def test_a_time_cap_leaves_every_fold_about_as_many_epochs(classification_frame,
         first_fold.append(epoch)
         return False
 
-    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=3.0)
+    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=4.5)
     result = objective(Proposal(0, config(max_epochs=10_000, patience=10_000), report=report))
     assert result.fits == 3 and result.extra["time_capped"]
     # each fold had a third of the time: the epochs all reached are most of the first's
-    assert len(result.history_validation) >= len(first_fold) / 2 > 2
+    assert len(first_fold) > 2  # the first fold's time was not all of it
+    assert len(result.history_validation) >= len(first_fold) / 2
     # an epoch longer than the whole cap: no other fold starts
     objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=0.01)
     assert objective(Proposal(1, config())).fits == 1
