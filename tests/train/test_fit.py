@@ -126,7 +126,9 @@ def test_a_trial_pruned_in_its_first_fold_trains_no_other(classification_frame, 
     assert "folds" not in result.extra and result.fits == 1
 
 
-def test_a_time_cap_leaves_every_fold_about_as_many_epochs(classification_frame, tiny_space) -> None:
+def test_a_time_cap_leaves_every_fold_about_as_many_epochs(
+    classification_frame, tiny_space
+) -> None:
     first_fold: list[int] = []
 
     def report(epoch: int, value: float) -> bool:
@@ -169,7 +171,7 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
     from deepenough import models
     from deepenough.data import load_dataset
     from deepenough.train import PackedData
-    from deepenough.train._fit import fit_epochs, restart
+    from deepenough.train._fit import fit_epochs, restart, state
 
     dataset = load_dataset(classification_frame)
     encoder = models.build_encoder(dataset.spec)
@@ -177,6 +179,7 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
         models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
     )
     trial = config(depth=2)
+    trial = Config(trial.family, {**trial.hyperparameters, "dropout": 0.3}, trial.training)
 
     def trained(model: keras.Model) -> list[np.ndarray]:
         keras.utils.set_random_seed(7)
@@ -185,7 +188,7 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
 
     keras.utils.set_random_seed(0)
     model = models.build(trial, dataset.spec)
-    initial = model.get_weights()
+    initial = state(model)
     first = trained(model)
     restart(model, initial)
     again = trained(model)  # the same compiled model, back at its start
@@ -194,3 +197,36 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
     assert not np.allclose(first[0], initial[0])  # it did train
     for restarted, built in zip(again, fresh, strict=True):
         np.testing.assert_allclose(restarted, built, rtol=1e-5, atol=1e-6)
+
+
+def test_fold_refits_of_one_config_reuse_its_model_and_score_as_fresh_ones(
+    classification_frame,
+) -> None:
+    from deepenough import models
+    from deepenough.data import load_dataset
+    from deepenough.metrics import get_metric
+    from deepenough.train import PackedData
+    from deepenough.train._crossval import CompiledModels, fit_fold, make_folds
+
+    dataset = load_dataset(classification_frame)
+    encoder = models.build_encoder(dataset.spec)
+    data = PackedData(
+        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
+    )
+    trial = config(depth=2)
+    trial = Config(trial.family, {**trial.hyperparameters, "dropout": 0.3}, trial.training)
+    folds = make_folds(data.y, "classification", 3, seed=0)
+    metric = get_metric(None, "classification")
+    compiled = CompiledModels()
+
+    def scores(**cache: CompiledModels) -> list[float]:
+        return [
+            fit_fold(
+                trial, dataset.spec, data, *folds[i], metric=metric, epochs=3, seed=i, **cache
+            ).score
+            for i in range(3)
+        ]
+
+    reused = scores(compiled=compiled)
+    assert len(compiled._models) == 1  # one model, restarted for each fold
+    assert reused == pytest.approx(scores(), abs=1e-6)  # a fresh build for each

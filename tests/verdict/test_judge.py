@@ -18,8 +18,8 @@ from deepenough.data import load_dataset
 from deepenough.metrics import get_metric
 from deepenough.results import Crossover, Probabilities, Rope
 from deepenough.spaces import Config, load_space
-from deepenough.train import FoldFit, PackedData
-from deepenough.verdict import _evidence, finalists, judge, verdict_seconds
+from deepenough.train import FoldFit, PackedData, _crossval
+from deepenough.verdict import finalists, judge, verdict_seconds
 from deepenough.verdict._finalists import FIT_OVERHEAD_SECONDS, refit_seconds, smoothed_score
 
 TRAINING = {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 2}
@@ -44,7 +44,7 @@ def stub(monkeypatch, score, seen=None, overhead=0.5) -> None:
     """Re-training gives `score(depth_class, fold_seed, train_rows)` on held-out rows and
     reports `overhead` seconds of building and scoring on top of its training."""
 
-    def fit_fold(config, spec, data, train_rows, held_out, *, metric, epochs, seed):
+    def fit_fold(config, spec, data, train_rows, held_out, *, metric, epochs, seed, compiled):
         depth_class = SPACE.depth_class(models.depth(config))
         if seen is not None:
             seen.append((depth_class, seed, len(train_rows)))
@@ -52,7 +52,7 @@ def stub(monkeypatch, score, seen=None, overhead=0.5) -> None:
         seconds = 0.1 * (1 + DEPTHS[depth_class])
         return FoldFit(value, value + 0.01, seconds, 1.0, seconds + overhead)
 
-    monkeypatch.setattr(_evidence, "fit_fold", fit_fold)
+    monkeypatch.setattr(_crossval, "fit_fold", fit_fold)
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
@@ -19,6 +21,8 @@ from deepenough.train._fit import (
     fit_epochs,
     predict,
     repeat_rows,
+    restart,
+    state,
 )
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
@@ -60,6 +64,31 @@ class FoldFit:
     time budget pays for it; `fit_seconds` is the training alone)."""
 
 
+class CompiledModels:
+    """The models this process compiled for the last few configs, reused from fit to
+    fit: each fit of a config starts from a freshly built model's state (`restart`), so
+    it trains exactly as a fresh one would, without tracing the train step again."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._models: OrderedDict[str, keras.Model] = OrderedDict()
+
+    def fresh(self, config: Config, spec: DataSpec, seed: int) -> keras.Model:
+        """`config`'s model as built under `seed`, ready to compile or train."""
+        keras.utils.set_random_seed(seed)
+        built = models.build(config, spec)
+        key = json.dumps(config.flat(), sort_keys=True, default=str)
+        model = self._models.pop(key, None)
+        if model is None or not model.compiled:
+            model = built
+        else:
+            restart(model, state(built))
+        self._models[key] = model
+        while len(self._models) > self.size:
+            self._models.popitem(last=False)
+        return model
+
+
 def fit_fold(
     config: Config,
     spec: DataSpec,
@@ -70,12 +99,13 @@ def fit_fold(
     metric: Metric,
     epochs: int,
     seed: int = 0,
+    compiled: CompiledModels | None = None,
 ) -> FoldFit:
-    """Train `config` afresh on `train_rows` for `epochs` epochs; score both row sets."""
+    """Train `config` afresh on `train_rows` for `epochs` epochs; score both row sets.
+    With `compiled`, the model of an earlier fit of `config` is restarted, not rebuilt."""
     begun = time.perf_counter()
-    keras.utils.set_random_seed(seed)
     try:
-        model = models.build(config, spec)
+        model = (compiled or CompiledModels(size=0)).fresh(config, spec, seed)
         train = PackedData(data.x[train_rows], data.y[train_rows])
         started = time.perf_counter()
         models.pretrain(model, config, repeat_rows(train.x, int(config.training["batch_size"])))
@@ -93,7 +123,8 @@ def fit_fold(
             wall_seconds=round(time.perf_counter() - begun, 4),
         )
     finally:
-        keras.utils.clear_session(free_memory=True)
+        if compiled is None:
+            keras.utils.clear_session(free_memory=True)
 
 
 @dataclass(frozen=True)
@@ -116,11 +147,14 @@ class LatencyJob:
 
 @dataclass(frozen=True)
 class FoldFitter:
-    """Runs `FoldJob`s and `LatencyJob`s on the data it carries: a worker's handler."""
+    """Runs `FoldJob`s and `LatencyJob`s on the data it carries: a worker's handler, or
+    the search process's without workers. It keeps the models it compiled (see
+    `CompiledModels`), so a finalist re-trained fold after fold is traced once."""
 
     spec: DataSpec
     data: PackedData
     metric: Metric
+    compiled: CompiledModels = field(default_factory=CompiledModels, compare=False, repr=False)
 
     def __call__(self, job: FoldJob | LatencyJob, report: object = None) -> FoldFit | float:
         if isinstance(job, LatencyJob):
@@ -134,6 +168,7 @@ class FoldFitter:
             metric=self.metric,
             epochs=job.epochs,
             seed=job.seed,
+            compiled=self.compiled,
         )
 
 

@@ -22,6 +22,7 @@ from deepenough.train._fit import (
     fit_with_validation,
     repeat_rows,
     restart,
+    state,
 )
 
 logger = logging.getLogger(__name__)
@@ -108,16 +109,17 @@ class TrialObjective:
         )
 
     def _fit_folds(self, model: keras.Model, proposal: Proposal, limit: float | None) -> Fitted:
-        """Fit `model` on the training split, or a fresh copy of it on each of `folds`
-        folds of train + validation, within `limit` seconds in all: each fold gets an
-        equal share of what is left, so that a time cap leaves every fold about as many
-        epochs, and no fold starts once the limit is spent (an epoch can outlast a share). Only the first fit reports its epochs to the pruner, so that every
-        trial's curve means the same."""
+        """Fit `model` on the training split, or on each of `folds` folds of train +
+        validation, restarted from its initial state each time, within `limit` seconds
+        in all: each fold gets an equal share of what is left, so that a time cap leaves
+        every fold about as many epochs, and no fold starts once the limit is spent (an
+        epoch can outlast a share). Only the first fit reports its epochs to the pruner,
+        so that every trial's curve means the same."""
         config = proposal.config
         started = time.perf_counter()
         fits: list[FitReport] = []
         splits = self._splits()
-        initial = model.get_weights()
+        initial = state(model)
         for index, (train, validation) in enumerate(splits):
             if index:  # the same start as a fresh build, without tracing the model again
                 keras.utils.set_random_seed(self.seed + proposal.number)

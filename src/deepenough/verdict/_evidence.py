@@ -27,7 +27,6 @@ from deepenough.train import (
     LatencyJob,
     PackedData,
     WorkerPool,
-    fit_fold,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,8 +55,9 @@ class Refits:
         self.slots = pool.size if pool is not None else 1
         self.running = 0
         self._queued: deque[tuple[Hashable, FoldJob]] = deque()
+        self._fitter = FoldFitter(spec, data, metric)
         if pool is not None:
-            pool.use(FoldFitter(spec, data, metric))
+            pool.use(self._fitter)
 
     def free(self) -> bool:
         return self.running < self.slots
@@ -74,17 +74,7 @@ class Refits:
         if self.pool is None:
             key, job = self._queued.popleft()
             self.running -= 1
-            fit = fit_fold(
-                job.config,
-                self.spec,
-                self.data,
-                job.train_rows,
-                job.held_out,
-                metric=self.metric,
-                epochs=job.epochs,
-                seed=job.seed,
-            )
-            return key, fit
+            return key, cast(FoldFit, self._fitter(job))
         done = self.pool.wait()
         self.running -= 1
         if done.error is not None:
