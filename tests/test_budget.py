@@ -56,3 +56,14 @@ def test_a_deadline_that_follows_the_trials_stops_the_search(tmp_path: Path) -> 
         return far if len(finished) < 4 else time.monotonic()  # the 4th trial uses it up
 
     assert len(run_trials(backend, scored, n_trials=50, deadline=deadline)) == 4
+
+
+def test_the_command_lines_budget_counts_from_when_the_process_started() -> None:
+    import psutil
+    import pytest
+
+    from deepenough.cli import _process_started
+
+    age = time.time() - psutil.Process().create_time()
+    assert age > 1.0  # pytest has been running a while: the two clocks must differ
+    assert time.monotonic() - _process_started() == pytest.approx(age, abs=0.5)
