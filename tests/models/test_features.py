@@ -14,6 +14,18 @@ def test_packed_width_matches_feature_width(classification_frame) -> None:
     assert np.isfinite(packed).all()
 
 
+def test_encoding_in_chunks_gives_the_same_rows(classification_frame, monkeypatch) -> None:
+    from deepenough.models import _features
+
+    spec = load_dataset(classification_frame).spec
+    encoder = models.build_encoder(spec)
+    whole = models.encode(encoder, classification_frame, spec)
+    monkeypatch.setattr(_features, "ENCODE_ROWS", 7)  # 150 rows: 22 chunks, the last short
+    np.testing.assert_array_equal(models.encode(encoder, classification_frame, spec), whole)
+    empty = models.encode(encoder, classification_frame.iloc[:0], spec)
+    assert empty.shape == (0, whole.shape[1])
+
+
 def test_numeric_columns_are_standardised_and_gaps_flagged(classification_frame) -> None:
     dataset = load_dataset(classification_frame)
     spec = dataset.spec

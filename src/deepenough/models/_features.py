@@ -18,7 +18,8 @@ from keras import layers, ops
 
 from deepenough.data import ColumnSpec, DataSpec, as_floats, as_strings
 
-ENCODE_BATCH = 8192
+ENCODE_ROWS = 65_536
+"""Rows encoded per call (`encode`)."""
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -56,10 +57,19 @@ def build_encoder(spec: DataSpec) -> keras.Model:
 
 
 def encode(encoder: keras.Model, frame: pd.DataFrame, spec: DataSpec) -> np.ndarray:
-    """Packed float32 features of `frame`."""
-    return np.asarray(
-        encoder.predict(raw_inputs(frame, spec), batch_size=ENCODE_BATCH, verbose=0),
-        dtype=np.float32,
+    """Packed float32 features of `frame`, `ENCODE_ROWS` rows at a time. The encoder is
+    called eagerly: tracing it for `predict` took 3.5 s for 251 columns, ten times what
+    encoding 20,000 rows of them takes."""
+    if frame.empty:
+        return np.zeros((0, feature_width(spec)), dtype=np.float32)
+    return np.concatenate(
+        [
+            np.asarray(
+                encoder(raw_inputs(frame.iloc[i : i + ENCODE_ROWS], spec), training=False),
+                dtype=np.float32,
+            )
+            for i in range(0, len(frame), ENCODE_ROWS)
+        ]
     )
 
 
