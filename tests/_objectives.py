@@ -28,10 +28,18 @@ def objective_for(frame, tiny_space, x_override=None, folds=0, **options):
     )
 
 
-def config(depth: int = 2, **training) -> Config:
+def packed_train(frame):
+    """`frame`'s data spec and its training split, encoded as trials receive it."""
+    dataset = load_dataset(frame)
+    encoder = models.build_encoder(dataset.spec)
+    features = models.encode(encoder, dataset.train.features, dataset.spec)
+    return dataset.spec, PackedData(features, dataset.train.target)
+
+
+def config(depth: int = 2, dropout: float = 0.0, **training) -> Config:
     return Config(
         "mlp",
-        {"depth": depth, "width": 8, "activation": "relu", "dropout": 0.0},
+        {"depth": depth, "width": 8, "activation": "relu", "dropout": dropout},
         {"learning_rate": 0.01, "batch_size": 32, "max_epochs": 3, "patience": 5, **training},
     )
 

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from _objectives import config, objective_for
+from _objectives import config, objective_for, packed_train
 
 from deepenough.backends import Proposal
 from deepenough.spaces import Config
@@ -169,31 +169,24 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
     import keras
 
     from deepenough import models
-    from deepenough.data import load_dataset
-    from deepenough.train import PackedData
     from deepenough.train._fit import fit_epochs, restart, state
 
-    dataset = load_dataset(classification_frame)
-    encoder = models.build_encoder(dataset.spec)
-    data = PackedData(
-        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
-    )
-    trial = config(depth=2)
-    trial = Config(trial.family, {**trial.hyperparameters, "dropout": 0.3}, trial.training)
+    spec, data = packed_train(classification_frame)
+    trial = config(depth=2, dropout=0.3)  # the layers' seeds restart too
 
     def trained(model: keras.Model) -> list[np.ndarray]:
         keras.utils.set_random_seed(7)
-        fit_epochs(model, data, spec=dataset.spec, training=trial.training, epochs=2)
+        fit_epochs(model, data, spec=spec, training=trial.training, epochs=2)
         return model.get_weights()
 
     keras.utils.set_random_seed(0)
-    model = models.build(trial, dataset.spec)
+    model = models.build(trial, spec)
     initial = state(model)
     first = trained(model)
     restart(model, initial)
     again = trained(model)  # the same compiled model, back at its start
     keras.utils.set_random_seed(0)
-    fresh = trained(models.build(trial, dataset.spec))
+    fresh = trained(models.build(trial, spec))
     assert not np.allclose(first[0], initial[0])  # it did train
     for restarted, built in zip(again, fresh, strict=True):
         np.testing.assert_allclose(restarted, built, rtol=1e-5, atol=1e-6)
@@ -202,28 +195,18 @@ def test_a_restarted_model_trains_as_a_freshly_built_one(classification_frame) -
 def test_fold_refits_of_one_config_reuse_its_model_and_score_as_fresh_ones(
     classification_frame,
 ) -> None:
-    from deepenough import models
-    from deepenough.data import load_dataset
     from deepenough.metrics import get_metric
-    from deepenough.train import PackedData
     from deepenough.train._crossval import CompiledModels, fit_fold, make_folds
 
-    dataset = load_dataset(classification_frame)
-    encoder = models.build_encoder(dataset.spec)
-    data = PackedData(
-        models.encode(encoder, dataset.train.features, dataset.spec), dataset.train.target
-    )
-    trial = config(depth=2)
-    trial = Config(trial.family, {**trial.hyperparameters, "dropout": 0.3}, trial.training)
+    spec, data = packed_train(classification_frame)
+    trial = config(depth=2, dropout=0.3)  # the layers' seeds restart too
     folds = make_folds(data.y, "classification", 3, seed=0)
     metric = get_metric(None, "classification")
     compiled = CompiledModels()
 
     def scores(**cache: CompiledModels) -> list[float]:
         return [
-            fit_fold(
-                trial, dataset.spec, data, *folds[i], metric=metric, epochs=3, seed=i, **cache
-            ).score
+            fit_fold(trial, spec, data, *folds[i], metric=metric, epochs=3, seed=i, **cache).score
             for i in range(3)
         ]
 
