@@ -259,6 +259,40 @@ def test_ctrl_c_records_every_running_trial_as_interrupted(
     assert count_towards_total(finished) == 4
 
 
+class Pending:
+    """A `Runner` with two slots whose proposals train until a result is asked for."""
+
+    slots = 2
+
+    def __init__(self) -> None:
+        self.training: list[Proposal] = []
+        self.stopped: list[int] | None = None
+
+    def start(self, proposal: Proposal) -> None:
+        self.training.append(proposal)
+
+    def next_result(self) -> TrialResult:
+        return scored(self.training.pop(0))
+
+    def stop(self) -> None:
+        self.stopped = [p.number for p in self.training]
+        self.training.clear()
+
+
+def test_ctrl_c_between_two_results_stops_the_trial_still_training(
+    backend_factory, tmp_path
+) -> None:
+    backend, runner = backend_factory(tmp_path), Pending()
+
+    def on_trial(result: TrialResult) -> None:
+        raise KeyboardInterrupt  # while the listener shows the first result
+
+    with pytest.raises(KeyboardInterrupt):
+        run_trials(backend, runner, n_trials=4, on_trial=on_trial)
+    assert runner.stopped == [1] and not runner.training
+    assert [t.status for t in backend.finished()] == ["complete", "interrupted"]
+
+
 def test_fixed_values_are_used_and_the_rest_is_sampled(backend_factory, tmp_path) -> None:
     backend = backend_factory(tmp_path)
     widths = set()

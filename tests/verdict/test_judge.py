@@ -7,6 +7,7 @@ that each case has a known answer.
 
 import math
 import time
+from collections import deque
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +19,7 @@ from deepenough.data import load_dataset
 from deepenough.metrics import get_metric
 from deepenough.results import Crossover, Probabilities, Rope
 from deepenough.spaces import Config, load_space
-from deepenough.train import FoldFit, PackedData, _crossval
+from deepenough.train import Done, FoldFit, PackedData, _crossval
 from deepenough.verdict import finalists, judge, verdict_seconds
 from deepenough.verdict._finalists import FIT_OVERHEAD_SECONDS, refit_seconds, smoothed_score
 
@@ -238,6 +239,44 @@ def test_ctrl_c_while_re_training_judges_on_the_folds_every_finalist_finished(
     assert evidence.crossover == Crossover(skipped="interrupted")
     assert evidence.decision == "inconclusive" and evidence.probabilities is None
     assert "one paired fold" in evidence.headline
+
+
+class TwoWorkers:
+    """A `WorkerPool` of two workers whose jobs run when they are waited for."""
+
+    size = 2
+
+    def __init__(self) -> None:
+        self.running: deque = deque()
+
+    def use(self, handler) -> None:
+        self.handler = handler
+
+    def submit(self, key, job) -> None:
+        if len(self.running) == self.size:
+            raise RuntimeError("every worker is busy")
+        self.running.append((key, job))
+
+    def wait(self) -> Done:
+        key, job = self.running.popleft()
+        return Done(key, self.handler(job))
+
+    def stop_running(self) -> None:
+        self.running.clear()
+
+
+def test_ctrl_c_between_two_re_trainings_stops_the_one_still_running(
+    monkeypatch, classification
+) -> None:
+    stub(monkeypatch, lambda c, seed, rows: 0.9)
+    pool = TwoWorkers()
+
+    def progress(message: str) -> None:
+        if "fold 2" in message:  # fold 1's last fit is still running
+            raise KeyboardInterrupt
+
+    evidence = run(classification, pool=pool, progress=progress).evidence
+    assert evidence.interrupted is True and not pool.running  # the workers are free again
 
 
 def test_deep_is_compared_with_the_linear_finalist_when_it_beats_the_shallow_one(

@@ -35,8 +35,10 @@ class Runner(Protocol):
         """Begin training `proposal`; called only while fewer than `slots` train."""
 
     def next_result(self) -> TrialResult:
-        """The next proposal to finish training, whichever it is. On Ctrl-C, stops every
-        proposal still training before `KeyboardInterrupt` propagates."""
+        """The next proposal to finish training, whichever it is."""
+
+    def stop(self) -> None:
+        """Stop every proposal still training (after Ctrl-C, wherever it arrived)."""
 
 
 class InProcess:
@@ -54,6 +56,9 @@ class InProcess:
 
     def next_result(self) -> TrialResult:
         return self.objective(self._started.pop())
+
+    def stop(self) -> None:
+        self._started.clear()
 
 
 def count_towards_total(trials: list[TrialResult]) -> int:
@@ -123,6 +128,7 @@ def run_trials(
             if on_trial is not None:
                 on_trial(result)
     except KeyboardInterrupt:
+        runner.stop()  # Ctrl-C may arrive outside `next_result`, with trials training
         for proposal in running.values():
             backend.tell(
                 TrialResult(

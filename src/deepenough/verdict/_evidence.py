@@ -82,6 +82,13 @@ class Refits:
             return done.key, None
         return done.key, done.result
 
+    def stop(self) -> None:
+        """Stop every re-training still running and forget the queued ones."""
+        if self.pool is not None:
+            self.pool.stop_running()
+        self._queued.clear()
+        self.running = 0
+
     def latencies(self, configs: Mapping[str, Config]) -> dict[str, float] | None:
         """Each config's prediction latency timed with nothing else running, one after
         another on one worker (None with a single worker: its fits were timed alone)."""
@@ -172,6 +179,7 @@ def paired_fits(
                 fits[name][i] = fit
                 last[name] = fit.wall_seconds
     except KeyboardInterrupt:
+        refits.stop()  # Ctrl-C may arrive outside `next`, with re-trainings running
         paired = _paired(fits, folds)
         logger.warning(
             "interrupted; judging on the %d folds every finalist finished", len(paired.folds)

@@ -149,6 +149,7 @@ def _with_crossover(
             progress=progress,
         )
     except KeyboardInterrupt:
+        refits.stop()
         return replace(evidence, crossover=Crossover(skipped="interrupted"), interrupted=True)
     return replace(evidence, crossover=found)
 
@@ -162,6 +163,7 @@ def _latencies(
     try:
         return refits.latencies({c: final[c].config for c in ("shallow", "deep")})
     except KeyboardInterrupt:
+        refits.stop()
         return None
 
 
