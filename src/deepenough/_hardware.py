@@ -7,12 +7,13 @@ TensorFlow starts in it. Planning is pure, so it is tested against simulated mac
 The rule for `auto` (measured in `reports/benchmarks/parallel.md`):
 
 - on CPU, one single-thread worker per core: on 2 cores, two one-thread workers
-  trained the same 30 configs at 1.70× the trials an hour of one two-thread worker on
-  a 2,000-row table and 1.45× on 128-step sequences (whose convolutions use a second
-  thread well: 1.8× faster epochs); an earlier run gave 1.38× and 1.17×. Unpinned
-  workers with a thread per core each did no better overall (1.29× and 1.24× in that
-  earlier run) and make a trial's time depend on what else runs, so each worker keeps
-  its own cores;
+  trained the same 30 configs at 1.58× the trials an hour of one two-thread worker on
+  a 2,000-row table and 1.28× on 128-step sequences (whose convolutions and
+  recurrences use a second thread well, and where a long trial that ends alone leaves
+  a core idle). Unpinned workers with a thread per core each, and pinned ones with two
+  threads that borrow an idle worker's core, did no better on both tasks at once (see
+  the benchmark's reading), and unpinned ones make a trial's time depend on what else
+  runs, so each worker keeps its own cores;
 - with GPUs, `WORKERS_PER_GPU` workers per GPU, side by side with memory growth on,
   each with its own cores;
 - never more workers than free memory holds, at `WORKER_BYTES` plus a copy of the
