@@ -89,10 +89,16 @@ def restart(model: keras.Model, start: list[np.ndarray]) -> None:
 
 
 def predict(model: keras.Model, x: np.ndarray, spec: DataSpec) -> np.ndarray:
-    """Class probabilities, or predictions in the target's own units."""
+    """Class probabilities, or predictions in the target's own units.
+
+    Through the model's traced predict function, not an eager call: a trial scores its
+    validation and train rows after every epoch, and an eager bidirectional GRU took 2.6 s
+    for that on 1,600 rows of 128 steps against 0.3 s traced, more than the epoch's own
+    training. Tracing costs 0.05–0.4 s once per model (twice: the second shape relaxes
+    the batch size)."""
     out = np.concatenate(
         [
-            np.asarray(model(x[i : i + PREDICT_CHUNK], training=False))
+            np.asarray(model.predict_on_batch(x[i : i + PREDICT_CHUNK]))
             for i in range(0, max(len(x), 1), PREDICT_CHUNK)
         ]
     )
@@ -191,10 +197,16 @@ def _fit_target(y: np.ndarray, spec: DataSpec) -> np.ndarray:
 
 
 class _StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Fails the fit once its loss or its weights are NaN or infinite. The weights are
+    checked too: in a traced graph a fused ReLU turns NaN into 0, so NaN weights can
+    leave the loss and the predictions finite."""
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
             raise NonFiniteLoss(f"the training loss became {loss} in epoch {epoch + 1}")
+        if not all(np.isfinite(weights).all() for weights in self.model.get_weights()):
+            raise NonFiniteLoss(f"the model's weights became NaN or infinite in epoch {epoch + 1}")
 
 
 class _EpochScorer(_StopOnNonFiniteLoss):
