@@ -171,7 +171,7 @@ def fit_epochs(
         stream,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch(len(data), batch_size),
-        callbacks=[callback or _StopOnNonFiniteLoss()],
+        callbacks=[callback or _StopOnNonFinite()],
         shuffle=False,
         verbose=0,
     )
@@ -196,7 +196,7 @@ def _fit_target(y: np.ndarray, spec: DataSpec) -> np.ndarray:
     return y
 
 
-class _StopOnNonFiniteLoss(keras.callbacks.Callback):
+class _StopOnNonFinite(keras.callbacks.Callback):
     """Fails the fit once its loss or its weights are NaN or infinite. The weights are
     checked too: in a traced graph a fused ReLU turns NaN into 0, so NaN weights can
     leave the loss and the predictions finite."""
@@ -209,7 +209,7 @@ class _StopOnNonFiniteLoss(keras.callbacks.Callback):
             raise NonFiniteLoss(f"the model's weights became NaN or infinite in epoch {epoch + 1}")
 
 
-class _EpochScorer(_StopOnNonFiniteLoss):
+class _EpochScorer(_StopOnNonFinite):
     """Scores train and validation data after each epoch; stops early, prunes, keeps the best.
 
     The best epoch has the best validation metric; among equal metric values (common
