@@ -7,8 +7,8 @@ TensorFlow starts in it. Planning is pure, so it is tested against simulated mac
 The rule for `auto` (measured in `reports/benchmarks/parallel.md`):
 
 - on CPU, one single-thread worker per core: on 2 cores, two one-thread workers
-  trained the same 30 configs at 1.51× the trials an hour of one two-thread worker on
-  a 2,000-row table and 1.30× on 128-step sequences (whose convolutions and
+  trained the same 30 configs at 1.38× the trials an hour of one two-thread worker on
+  a 2,000-row table and 1.29× on 128-step sequences (whose convolutions and
   recurrences use a second thread well, and where a long trial that ends alone leaves
   a core idle). Unpinned workers with a thread per core each, and pinned ones with two
   threads that borrow an idle worker's core, did no better on both tasks at once (see
