@@ -135,7 +135,7 @@ def test_a_time_cap_leaves_every_fold_about_as_many_epochs(
         first_fold.append(epoch)
         return False
 
-    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=4.5)
+    objective = objective_for(classification_frame, tiny_space, folds=3, max_trial_seconds=9.0)
     result = objective(Proposal(0, config(max_epochs=10_000, patience=10_000), report=report))
     assert result.fits == 3 and result.extra["time_capped"]
     # each fold had a third of the time: the epochs all reached are most of the first's
