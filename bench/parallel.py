@@ -256,6 +256,7 @@ def write_table(rows: dict[int, dict], counts: list[int], args: argparse.Namespa
                 f"{found['trials_per_hour']:.0f} | {ratio:.2f}× | {found['peak_mib']:.0f} |"
             )
     if all("end_to_end" in rows[n] for n in counts):
+        medians = {n: median_whole(rows[n]["end_to_end"]) for n in counts}
         lines += [
             "",
             "## End to end",
@@ -276,9 +277,7 @@ def write_table(rows: dict[int, dict], counts: list[int], args: argparse.Namespa
                 )
         lines += ["", "| workers | median whole run (s) | ratio |", "|---|---|---|"]
         for n in counts:
-            median = median_whole(rows[n]["end_to_end"])
-            ratio = median / median_whole(rows[base]["end_to_end"])
-            lines.append(f"| {n} | {median:.0f} | {ratio:.2f}× |")
+            lines.append(f"| {n} | {medians[n]:.0f} | {medians[n] / medians[base]:.2f}× |")
     if base == 1 and 2 in counts:
         throughput = min(
             rows[2][k]["trials_per_hour"] / rows[1][k]["trials_per_hour"] for k in TASKS
@@ -289,7 +288,7 @@ def write_table(rows: dict[int, dict], counts: list[int], args: argparse.Namespa
             f"**{throughput:.2f}×** (target ≥ {TARGETS['trials_per_hour']}×).",
         ]
         if "end_to_end" in rows[2]:
-            whole = median_whole(rows[2]["end_to_end"]) / median_whole(rows[1]["end_to_end"])
+            whole = medians[2] / medians[1]
             lines.append(
                 f"- End-to-end wall time, 2 workers against 1 (medians): **{whole:.2f}×** "
                 f"(target ≤ {TARGETS['end_to_end']}×)."
